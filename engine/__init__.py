@@ -1,0 +1,26 @@
+"""Errata's rule engine: name the network, TLS or API error behind a pasted log.
+
+Pure standard library (PyYAML only when reading YAML rule files), so the same
+code runs on CPython and under Pyodide in the browser.
+"""
+
+from .match import MATCH_THRESHOLD, Diagnosis, analyse, diagnose
+from .model import Evidence, Match, Pattern, Rule
+
+__all__ = [
+    "MATCH_THRESHOLD",
+    "SITE_URL",
+    "Diagnosis",
+    "Evidence",
+    "Match",
+    "Pattern",
+    "Rule",
+    "__version__",
+    "analyse",
+    "diagnose",
+]
+
+__version__ = "0.1.0"
+
+# Where the hosted site lives; the CLI prints page addresses under it.
+SITE_URL = "https://errata-dev.github.io/errata/"

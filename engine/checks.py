@@ -1,0 +1,110 @@
+"""Checks across the catalog, each small and returning located problems.
+
+The loader already checked each file against the schema and compiled its
+regexes; these checks need the whole catalog (related ids, examples that must
+rank their own rule first) or look deeper into a pattern (backtracking).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from urllib.parse import urlsplit
+
+from .compile import NoLocations, Problem
+from .match import analyse
+from .model import Pattern, Rule
+from .redos import backtracking_risk, timed_risk
+from .schema import Path
+
+__all__ = ["CHECKS", "MIN_EXAMPLE_RUNTIMES", "check_catalog"]
+
+MIN_EXAMPLE_RUNTIMES = 3
+
+
+def _at(rule: Rule, path: Path, message: str) -> Problem:
+    where = rule.where if rule.where is not None else NoLocations()
+    line, col = where.at(path)  # type: ignore[attr-defined]
+    return Problem(rule.path, line, col, message)
+
+
+def check_related(rule: Rule, catalog: dict[str, Rule]) -> Iterable[Problem]:
+    """Related ids must name other rules that exist."""
+    for i, other in enumerate(rule.related):
+        if other == rule.id:
+            yield _at(rule, ("related", i), f"related[{i}]: a rule cannot be related to itself")
+        elif other not in catalog:
+            yield _at(rule, ("related", i), f"related[{i}]: unknown rule id '{other}'")
+
+
+def check_sources(rule: Rule, catalog: dict[str, Rule]) -> Iterable[Problem]:
+    """Source URLs must be absolute http(s) URLs with a real host (syntax only; no network)."""
+    for i, source in enumerate(rule.sources):
+        parts = urlsplit(source.url)
+        if parts.scheme not in ("http", "https") or not parts.hostname or "." not in parts.hostname:
+            yield _at(rule, ("sources", i, "url"), f"sources[{i}].url: expected an http(s) URL with a host name, got \"{source.url}\"")
+
+
+def _patterns_with_paths(rule: Rule) -> Iterable[tuple[Path, Pattern]]:
+    for i, p in enumerate(rule.patterns):
+        yield ("match", "patterns", i, p.kind), p
+    for i, p in enumerate(rule.excludes):
+        yield ("match", "exclude", i, p.kind), p
+
+
+def check_backtracking(rule: Rule, catalog: dict[str, Rule]) -> Iterable[Problem]:
+    """Regexes must not be prone to catastrophic backtracking."""
+    for path, pattern in _patterns_with_paths(rule):
+        if pattern.kind != "regex":
+            continue
+        risk = backtracking_risk(pattern.source) or timed_risk(pattern.regex)
+        if risk:
+            name = ".".join(str(p) if isinstance(p, str) else f"[{p}]" for p in path).replace(".[", "[")
+            yield _at(rule, path, f"{name}: regex is prone to catastrophic backtracking: {risk}")
+
+
+def check_examples(rule: Rule, catalog: dict[str, Rule]) -> Iterable[Problem]:
+    """Each example ranks this rule first with its context; each near miss does not match it."""
+    rules = list(catalog.values())
+    contexts = {e.context for e in rule.examples if e.context}
+    if rule.examples and len(contexts) < MIN_EXAMPLE_RUNTIMES:
+        yield _at(rule, ("examples",), f"examples: expected pastes from at least {MIN_EXAMPLE_RUNTIMES} runtimes, got {len(contexts)} ({', '.join(sorted(contexts)) or 'none'})")
+    for i, example in enumerate(rule.examples):
+        result = analyse(example.paste, rules)
+        ranked = [m.rule.id for m in result.matches]
+        if not ranked:
+            yield _at(rule, ("examples", i), f"examples[{i}]: expected this paste to match '{rule.id}', got no match")
+        elif ranked[0] != rule.id:
+            place = f"ranked #{ranked.index(rule.id) + 1}" if rule.id in ranked else "not matched"
+            yield _at(rule, ("examples", i), f"examples[{i}]: expected '{rule.id}' first, got '{ranked[0]}' first ('{rule.id}' {place})")
+        else:
+            got = result.matches[0].context
+            if got != example.context:
+                yield _at(rule, ("examples", i, "context"), f"examples[{i}].context: expected the engine to report {example.context}, got {got}")
+    for i, near in enumerate(rule.near_misses):
+        result = analyse(near.paste, rules)
+        ranked = [m.rule.id for m in result.matches]
+        if rule.id in ranked:
+            yield _at(rule, ("near_misses", i), f"near_misses[{i}]: expected no match for '{rule.id}', got one (score {result.matches[ranked.index(rule.id)].score})")
+        if near.instead:
+            if near.instead not in catalog:
+                yield _at(rule, ("near_misses", i, "matches"), f"near_misses[{i}].matches: unknown rule id '{near.instead}'")
+            elif not ranked or ranked[0] != near.instead:
+                yield _at(rule, ("near_misses", i, "matches"), f"near_misses[{i}].matches: expected '{near.instead}' first, got {repr(ranked[0]) if ranked else 'no match'}")
+
+
+CHECKS: tuple[Callable[[Rule, dict[str, Rule]], Iterable[Problem]], ...] = (
+    check_related,
+    check_sources,
+    check_backtracking,
+    check_examples,
+)
+
+
+def check_catalog(rules: Sequence[Rule]) -> list[Problem]:
+    """Run every catalog check on every rule; all problems, sorted by file and line."""
+    catalog = {rule.id: rule for rule in rules}
+    problems: list[Problem] = []
+    for rule in rules:
+        for check in CHECKS:
+            problems.extend(check(rule, catalog))
+    return sorted(problems)

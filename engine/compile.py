@@ -1,0 +1,142 @@
+"""Turn checked rule data (plain dicts from YAML or JSON) into frozen Rule objects."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from .model import FIX_RUNTIMES, Example, Faq, Pattern, Rule, Source
+from .schema import Path, dotted
+
+__all__ = ["Locator", "NoLocations", "Problem", "compile_pattern", "compile_rule"]
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """A located problem in a rule file, printed compiler style."""
+
+    path: str
+    line: int
+    column: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.column}: {self.message}"
+
+
+class Locator(Protocol):
+    """Maps a key path in the rule data to a 1-based (line, column) in its file."""
+
+    def at(self, path: Path, key: bool = False) -> tuple[int, int]: ...
+
+    def inside(self, path: Path, offset: int) -> tuple[int, int]: ...
+
+
+class NoLocations:
+    """For data that has no file behind it (the JSON bundle)."""
+
+    def at(self, path: Path, key: bool = False) -> tuple[int, int]:
+        return (1, 1)
+
+    def inside(self, path: Path, offset: int) -> tuple[int, int]:
+        return (1, 1)
+
+
+def compile_pattern(spec: dict[str, Any]) -> re.Pattern[str]:
+    """Compile one pattern entry; raises re.error for a bad regex."""
+    if "literal" in spec:
+        literal: str = spec["literal"]
+        body = re.escape(literal)
+        if literal[:1].isalnum() or literal[:1] == "_":
+            body = r"\b" + body
+        if literal[-1:].isalnum() or literal[-1:] == "_":
+            body = body + r"\b"
+        flags = re.MULTILINE if spec.get("case_sensitive") else re.MULTILINE | re.IGNORECASE
+        return re.compile(body, flags)
+    return re.compile(spec["regex"], re.MULTILINE)
+
+
+def _patterns(
+    specs: list[dict[str, Any]], base: Path, file: str, where: Locator, problems: list[Problem]
+) -> tuple[Pattern, ...]:
+    out: list[Pattern] = []
+    for i, spec in enumerate(specs):
+        kind = "literal" if "literal" in spec else "regex"
+        path = base + (i, kind)
+        try:
+            regex = compile_pattern(spec)
+        except re.error as exc:
+            line, col = where.inside(path, exc.pos or 0)
+            reason = exc.msg if hasattr(exc, "msg") else str(exc)
+            problems.append(Problem(file, line, col, f"{dotted(path)}: regex does not compile: {reason} at position {exc.pos}"))
+            continue
+        if regex.match(""):
+            line, col = where.at(path)
+            problems.append(Problem(file, line, col, f"{dotted(path)}: regex matches empty text, so it would match every paste"))
+            continue
+        line, col = where.at(path)
+        out.append(
+            Pattern(
+                source=spec[kind],
+                kind=kind,
+                regex=regex,
+                weight=float(spec.get("weight", 0.5)),
+                when=tuple(spec.get("when", ())),
+                implies=spec.get("implies"),
+                generic=bool(spec.get("generic", False)),
+                case_sensitive=bool(spec.get("case_sensitive", False)),
+                line=line,
+                column=col,
+            )
+        )
+    return tuple(out)
+
+
+def _examples(items: list[dict[str, Any]], base: Path, where: Locator) -> tuple[Example, ...]:
+    return tuple(
+        Example(
+            paste=item["paste"],
+            context=item.get("context"),
+            instead=item.get("matches"),
+            why=item.get("why", ""),
+            line=where.at(base + (i,))[0],
+        )
+        for i, item in enumerate(items)
+    )
+
+
+def compile_rule(data: dict[str, Any], file: str, where: Locator) -> tuple[Rule | None, list[Problem]]:
+    """Build a Rule from schema-valid data; regex problems come back located."""
+    problems: list[Problem] = []
+    match = data["match"]
+    patterns = _patterns(match["patterns"], ("match", "patterns"), file, where, problems)
+    excludes = _patterns(match.get("exclude", []), ("match", "exclude"), file, where, problems)
+    if problems:
+        return None, problems
+    fixes = data.get("fixes", {})
+    rule = Rule(
+        id=data["id"],
+        title=data["title"],
+        summary=data["summary"],
+        category=data["category"],
+        patterns=patterns,
+        excludes=excludes,
+        wrapper=bool(match.get("wrapper", False)),
+        codes=tuple(data.get("codes", ())),
+        messages=tuple(data.get("messages", ())),
+        sample=data.get("sample", ""),
+        meaning=data.get("meaning", ""),
+        causes=tuple(data.get("causes", ())),
+        fixes=tuple((runtime, fixes[runtime]) for runtime in FIX_RUNTIMES if runtime in fixes),
+        if_that_fails=data.get("if_that_fails", ""),
+        prevention=data.get("prevention", ""),
+        faqs=tuple(Faq(f["q"], f["a"]) for f in data.get("faqs", ())),
+        related=tuple(data.get("related", ())),
+        sources=tuple(Source(s["title"], s["url"]) for s in data.get("sources", ())),
+        examples=_examples(data.get("examples", []), ("examples",), where),
+        near_misses=_examples(data.get("near_misses", []), ("near_misses",), where),
+        path=file,
+        where=where,
+    )
+    return rule, problems

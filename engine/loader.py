@@ -1,0 +1,197 @@
+"""Read rule files: YAML -> checked data with source locations -> Rule objects.
+
+The only module that imports PyYAML, and only when a YAML file is read, so the
+browser (which gets rules as a JSON bundle) never needs it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from pathlib import Path as FsPath
+from typing import Any
+
+from .compile import NoLocations, Problem, compile_rule
+from .model import Rule
+from .schema import Path, validate
+
+__all__ = ["DEFAULT_RULES", "RulesError", "load_bundle", "load_rule_text", "load_rules", "load_schema", "rule_to_data"]
+
+_ROOT = FsPath(__file__).resolve().parent.parent
+DEFAULT_RULES = _ROOT / "rules"
+
+
+class RulesError(Exception):
+    """Raised by callers that want an exception for a list of problems."""
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems = sorted(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+def load_schema(directory: FsPath | None = None) -> dict[str, Any]:
+    """The rule schema: the directory's own schema.json, else the project's."""
+    for candidate in ([directory / "schema.json"] if directory else []) + [DEFAULT_RULES / "schema.json"]:
+        if candidate.is_file():
+            return json.loads(candidate.read_text(encoding="utf-8"))
+    raise FileNotFoundError("rules/schema.json not found")
+
+
+class _YamlLocator:
+    """Line and column of every key and value in a YAML document."""
+
+    def __init__(self, source: str) -> None:
+        self.lines = source.splitlines()
+        self.values: dict[Path, Any] = {}
+        self.keys: dict[Path, Any] = {}
+
+    def at(self, path: Path, key: bool = False) -> tuple[int, int]:
+        while path:
+            node = (self.keys if key else self.values).get(path) or self.values.get(path)
+            if node is not None:
+                return node.start_mark.line + 1, node.start_mark.column + 1
+            path = path[:-1]
+        root = self.values.get(())
+        return (root.start_mark.line + 1, root.start_mark.column + 1) if root is not None else (1, 1)
+
+    def inside(self, path: Path, offset: int) -> tuple[int, int]:
+        """Best effort position of character `offset` of a scalar's text."""
+        node = self.values.get(path)
+        if node is None:
+            return self.at(path)
+        line, col = node.start_mark.line, node.start_mark.column
+        if node.style in ("|", ">"):
+            before = node.value[:offset]
+            row = before.count("\n")
+            text_line = line + 1 + row
+            if text_line < len(self.lines):
+                src = self.lines[text_line]
+                indent = len(src) - len(src.lstrip(" "))
+                return text_line + 1, indent + len(before) - (before.rfind("\n") + 1) + 1
+            return line + 1, col + 1
+        quote = 1 if node.style in ("'", '"') else 0
+        return line + 1, col + 1 + quote + offset
+
+
+def _walk(node: Any, path: Path, where: _YamlLocator, file: str, problems: list[Problem]) -> None:
+    import yaml
+
+    where.values[path] = node
+    if isinstance(node, yaml.MappingNode):
+        seen: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            key = key_node.value
+            if key in seen:
+                first = seen[key].start_mark.line + 1
+                problems.append(
+                    Problem(file, key_node.start_mark.line + 1, key_node.start_mark.column + 1,
+                            f"duplicate key '{key}' (first defined on line {first})")
+                )
+            seen[key] = key_node
+            where.keys[path + (key,)] = key_node
+            _walk(value_node, path + (key,), where, file, problems)
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            _walk(item, path + (i,), where, file, problems)
+
+
+def _parse(text: str, file: str) -> tuple[Any, _YamlLocator, list[Problem]]:
+    import yaml
+
+    where = _YamlLocator(text)
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        if node is None:
+            return None, where, []
+        data = yaml.SafeLoader("").construct_document(node)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        context = f" ({exc.context})" if exc.context else ""
+        return None, where, [Problem(file, line, col, f"YAML syntax error: {exc.problem}{context}")]
+    except yaml.YAMLError as exc:
+        return None, where, [Problem(file, 1, 1, f"YAML error: {exc}")]
+    problems: list[Problem] = []
+    _walk(node, (), where, file, problems)
+    return data, where, problems
+
+
+def load_rule_text(text: str, file: str, schema: dict[str, Any], expected_id: str | None = None) -> tuple[Rule | None, list[Problem]]:
+    """Parse, validate and compile one rule file's text. Never raises for bad input."""
+    data, where, problems = _parse(text, file)
+    if problems:
+        return None, problems
+    for issue in validate(data, schema):
+        line, col = where.at(issue.path, key=issue.at_key)
+        problems.append(Problem(file, line, col, issue.message))
+    if problems:
+        return None, sorted(problems)
+    if expected_id is not None and data["id"] != expected_id:
+        line, col = where.at(("id",))
+        problems.append(Problem(file, line, col, f"id: expected \"{expected_id}\" to match the file name, got \"{data['id']}\""))
+    rule, compile_problems = compile_rule(data, file, where)
+    return (rule if not problems else None), sorted(problems + compile_problems)
+
+
+def load_rules(directory: FsPath | str | None = None, schema: dict[str, Any] | None = None) -> tuple[list[Rule], list[Problem]]:
+    """Every rule in a directory (sorted by id) and every problem found, all at once."""
+    folder = FsPath(directory) if directory is not None else DEFAULT_RULES
+    if not folder.is_dir():
+        return [], [Problem(str(folder), 1, 1, "not a directory of rules")]
+    schema = schema if schema is not None else load_schema(folder)
+    rules: list[Rule] = []
+    problems: list[Problem] = []
+    seen: dict[str, str] = {}
+    for file in sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")]):
+        shown = _display(file)
+        try:
+            text = file.read_bytes().decode("utf-8")
+        except UnicodeDecodeError as exc:
+            problems.append(Problem(shown, 1, 1, f"not UTF-8 text: {exc.reason} at byte {exc.start}"))
+            continue
+        except OSError as exc:
+            problems.append(Problem(shown, 1, 1, f"cannot read: {exc.strerror}"))
+            continue
+        rule, found = load_rule_text(text, shown, schema, expected_id=file.stem)
+        problems.extend(found)
+        if rule is None:
+            continue
+        if rule.id in seen:
+            problems.append(Problem(shown, 1, 1, f"duplicate id '{rule.id}' (also in {seen[rule.id]})"))
+            continue
+        seen[rule.id] = shown
+        rules.append(rule)
+    rules.sort(key=lambda r: r.id)
+    return rules, sorted(problems)
+
+
+def _display(file: FsPath) -> str:
+    """A path as people type it: relative to the working directory when possible."""
+    try:
+        return str(file.resolve().relative_to(FsPath.cwd().resolve()))
+    except ValueError:
+        return str(file)
+
+
+# --- the JSON bundle the browser loads ------------------------------------------
+
+
+def rule_to_data(rule: Rule) -> dict[str, Any]:
+    """The part of a rule the browser needs to match and to show a result."""
+    match: dict[str, Any] = {"patterns": [p.to_data() for p in rule.patterns]}
+    if rule.excludes:
+        match["exclude"] = [p.to_data() for p in rule.excludes]
+    if rule.wrapper:
+        match["wrapper"] = True
+    return {"id": rule.id, "title": rule.title, "summary": rule.summary, "category": rule.category, "match": match}
+
+
+def load_bundle(bundle: dict[str, Any]) -> list[Rule]:
+    """Rules from the compact JSON bundle written at build time (already checked)."""
+    rules: list[Rule] = []
+    for data in bundle["rules"]:
+        rule, problems = compile_rule(data, f"bundle:{data.get('id')}", NoLocations())
+        if rule is None:
+            raise RulesError(problems)
+        rules.append(rule)
+    return rules

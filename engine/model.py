@@ -1,0 +1,178 @@
+"""Typed, immutable rule and match objects. Nothing past the loader touches raw dicts."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+__all__ = [
+    "CATEGORIES",
+    "CONTEXTS",
+    "FIX_RUNTIMES",
+    "Example",
+    "Evidence",
+    "Faq",
+    "Match",
+    "Pattern",
+    "Rule",
+    "Source",
+]
+
+CATEGORIES = ("network", "tls", "api", "tooling")
+
+# Runtimes and tools a paste can come from. A child counts as its parent too
+# (a traceback from the Anthropic Python SDK is also a Python traceback).
+CONTEXTS = (
+    "node",
+    "python",
+    "curl",
+    "go",
+    "java",
+    "claude-code",
+    "anthropic-sdk-python",
+    "anthropic-sdk-typescript",
+    "npm",
+    "browser",
+    "mcp",
+    "php",
+    "dotnet",
+)
+
+# Fix tabs, in the order pages show them.
+FIX_RUNTIMES = (
+    "claude-code",
+    "anthropic-sdk-python",
+    "anthropic-sdk-typescript",
+    "node",
+    "python",
+    "curl",
+    "go",
+    "java",
+    "npm",
+    "browser",
+    "mcp",
+    "php",
+    "dotnet",
+)
+
+
+@dataclass(frozen=True)
+class Pattern:
+    """One thing a rule looks for: a compiled regex with a weight and context hints."""
+
+    source: str  # the text the contributor wrote (regex or literal)
+    kind: str  # "regex" or "literal"
+    regex: re.Pattern[str]
+    weight: float
+    when: tuple[str, ...] = ()  # counts only when the paste comes from one of these
+    implies: str | None = None  # the context a hit on this pattern points to
+    generic: bool = False  # gives way to another rule's specific hit on the same line
+    case_sensitive: bool = False  # literals only
+    line: int = 0  # where it was written, for messages
+    column: int = 0
+
+    def to_data(self) -> dict[str, object]:
+        """The pattern as rule data (the inverse of the loader), for the JSON bundle."""
+        data: dict[str, object] = {self.kind: self.source, "weight": self.weight}
+        if self.when:
+            data["when"] = list(self.when)
+        if self.implies:
+            data["implies"] = self.implies
+        if self.generic:
+            data["generic"] = True
+        if self.case_sensitive:
+            data["case_sensitive"] = True
+        return data
+
+
+@dataclass(frozen=True)
+class Source:
+    """A citation: title and URL."""
+
+    title: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Faq:
+    """A question readers ask, with its answer in Markdown."""
+
+    q: str
+    a: str
+
+
+@dataclass(frozen=True)
+class Example:
+    """A real-format paste the rule must match (or, for a near miss, must not)."""
+
+    paste: str
+    context: str | None = None  # examples: the runtime the engine should report
+    instead: str | None = None  # near misses: the rule that should match instead, if any
+    why: str = ""
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One error: identity, how to recognise it, and what its page says."""
+
+    id: str
+    title: str
+    summary: str
+    category: str
+    patterns: tuple[Pattern, ...]
+    excludes: tuple[Pattern, ...] = ()
+    wrapper: bool = False  # a symptom that usually wraps a root cause
+    codes: tuple[str, ...] = ()
+    messages: tuple[str, ...] = ()
+    sample: str = ""
+    meaning: str = ""
+    causes: tuple[str, ...] = ()
+    fixes: tuple[tuple[str, str], ...] = ()  # (runtime, markdown), in FIX_RUNTIMES order
+    if_that_fails: str = ""
+    prevention: str = ""
+    faqs: tuple[Faq, ...] = ()
+    related: tuple[str, ...] = ()
+    sources: tuple[Source, ...] = ()
+    examples: tuple[Example, ...] = ()
+    near_misses: tuple[Example, ...] = ()
+    path: str = ""
+    # Maps key paths of the rule file to (line, column); used only for messages.
+    where: object = field(default=None, compare=False, repr=False)
+
+    @property
+    def url(self) -> str:
+        """Page address relative to the site root."""
+        return f"errors/{self.id}/"
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """A span of the original paste that a pattern matched."""
+
+    start: int
+    end: int
+    text: str
+
+    def to_json(self) -> dict[str, object]:
+        return {"start": self.start, "end": self.end, "text": self.text}
+
+
+@dataclass(frozen=True)
+class Match:
+    """A rule that explains (part of) the paste, with its confidence and evidence."""
+
+    rule: Rule
+    score: float
+    context: str | None
+    evidence: tuple[Evidence, ...] = field(default_factory=tuple)
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "id": self.rule.id,
+            "title": self.rule.title,
+            "score": self.score,
+            "url": self.rule.url,
+            "context": self.context,
+            "evidence": [e.to_json() for e in self.evidence],
+        }

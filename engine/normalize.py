@@ -1,0 +1,219 @@
+"""Clean a paste for matching while remembering where every character came from.
+
+A `View` is the cleaned text plus, for each of its characters, the span of the
+original paste it stands for. Evidence found in a view maps back with `span()`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+__all__ = ["MAX_CHARS", "View", "normalize", "views"]
+
+# Pastes longer than this are read in windows: the head, the tail, and the lines
+# in between that carry error signals. The rest is skipped, and the caller is told.
+MAX_CHARS = 256_000
+_HEAD = 64_000
+_TAIL = 64_000
+_SIGNAL_CONTEXT = 600
+
+_SIGNAL = re.compile(
+    r"(?i:error|exception|errno|fail|refused|reset|timed? ?out|certificate|ssl|tls|curl|"
+    r"status|denied|proxy|socket|overloaded|rate.?limit)|\bE[A-Z]{4,}\b|\b[45]\d\d\b"
+)
+
+
+@dataclass(frozen=True)
+class View:
+    """Cleaned text; starts[i]/ends[i] bound the original characters behind text[i]."""
+
+    text: str
+    starts: tuple[int, ...]
+    ends: tuple[int, ...]
+    partial: bool = False
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """Map a half-open span of this view back to the original paste."""
+        if end <= start:
+            at = self.starts[start] if start < len(self.starts) else (self.ends[-1] if self.ends else 0)
+            return at, at
+        return self.starts[start], self.ends[end - 1]
+
+
+class _Buffer:
+    """Text under construction with per-character origins."""
+
+    def __init__(self, text: str, starts: list[int], ends: list[int]) -> None:
+        self.text, self.starts, self.ends = text, starts, ends
+
+    def sub(self, pattern: re.Pattern[str], repl: Callable[[re.Match[str]], str]) -> None:
+        """Replace each match; replacement characters stand for the whole match."""
+        parts: list[str] = []
+        starts: list[int] = []
+        ends: list[int] = []
+        last = 0
+        for m in pattern.finditer(self.text):
+            a, b = m.span()
+            parts.append(self.text[last:a])
+            starts.extend(self.starts[last:a])
+            ends.extend(self.ends[last:a])
+            new = repl(m)
+            if new:
+                origin_start = self.starts[a] if a < len(self.starts) else 0
+                origin_end = self.ends[b - 1] if b > a else origin_start
+                parts.append(new)
+                starts.extend([origin_start] * len(new))
+                ends.extend([origin_end] * len(new))
+            last = b
+        if last == 0 and not parts:
+            return
+        parts.append(self.text[last:])
+        starts.extend(self.starts[last:])
+        ends.extend(self.ends[last:])
+        self.text, self.starts, self.ends = "".join(parts), starts, ends
+
+    def view(self, partial: bool) -> View:
+        return View(self.text, tuple(self.starts), tuple(self.ends), partial)
+
+
+# --- the cleaning steps, in order ---------------------------------------------
+
+_CRLF = re.compile(r"\r\n?")
+_JSON_HINT = re.compile(r'\\n\s*at |\\n\s*(?:Traceback|Caused by|File \\")|"(?:stack|message|error)"\s*:\s*"[^"\n]*\\n')
+_JSON_ESCAPE = re.compile(r'\\(?:u([0-9a-fA-F]{4})|([nrt"\\/]))')
+_JSON_SIMPLE = {"n": "\n", "r": "\n", "t": "\t", '"': '"', "\\": "\\", "/": "/"}
+_ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]")
+_ENTITY = re.compile(r"&(?:(lt|gt|amp|quot|apos|nbsp)|#(\d{1,7})|#[xX]([0-9a-fA-F]{1,6}));")
+_ENTITY_NAMES = {"lt": "<", "gt": ">", "amp": "&", "quot": '"', "apos": "'", "nbsp": " "}
+# Box-drawing borders and the gutter glyphs CLIs such as Claude Code print.
+_BOX = re.compile(r"[\u2500-\u259f\u23bf\u23fa\u2022\u25cf\u25cb\u276f]")
+# Controls, NUL, bidi and zero-width marks: never part of an error message.
+_INVISIBLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff\ufffd]")
+_NBSP = re.compile(r"[\u00a0\u2007\u202f]")
+
+
+def _json_unescape(m: re.Match[str]) -> str:
+    if m.group(1):
+        return chr(int(m.group(1), 16))
+    return _JSON_SIMPLE[m.group(2)]
+
+
+def _entity(m: re.Match[str]) -> str:
+    if m.group(1):
+        return _ENTITY_NAMES[m.group(1)]
+    code = int(m.group(2)) if m.group(2) else int(m.group(3), 16)
+    return chr(code) if 0 < code < 0x110000 and not 0xD800 <= code < 0xE000 else "\ufffd"
+
+
+def _windows(text: str) -> list[tuple[int, int]]:
+    """Original ranges to read from a paste that is too long to read whole."""
+    n = len(text)
+    if n <= MAX_CHARS:
+        return [(0, n)]
+    middle_end = n - _TAIL
+    ranges = [(0, _HEAD)]
+    budget = MAX_CHARS - _HEAD - _TAIL
+    for m in _SIGNAL.finditer(text, _HEAD, middle_end):
+        a = max(ranges[-1][1], m.start() - _SIGNAL_CONTEXT)
+        b = min(middle_end, m.end() + _SIGNAL_CONTEXT, a + budget)
+        if b <= a:
+            continue
+        if a == ranges[-1][1]:
+            ranges[-1] = (ranges[-1][0], b)
+        else:
+            ranges.append((a, b))
+        budget -= b - a
+        if budget <= 0:
+            break
+    if ranges[-1][1] == middle_end:
+        ranges[-1] = (ranges[-1][0], n)
+    else:
+        ranges.append((middle_end, n))
+    return ranges
+
+
+def _select(text: str) -> tuple[_Buffer, bool]:
+    ranges = _windows(text)
+    if len(ranges) == 1:
+        n = len(text)
+        return _Buffer(text, list(range(n)), list(range(1, n + 1))), False
+    parts: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    for a, b in ranges:
+        if parts:  # a line break between windows keeps them from running together
+            parts.append("\n")
+            starts.append(a)
+            ends.append(a)
+        parts.append(text[a:b])
+        starts.extend(range(a, b))
+        ends.extend(range(a + 1, b + 1))
+    return _Buffer("".join(parts), starts, ends), True
+
+
+def normalize(text: str) -> View:
+    """Return the cleaned view of a paste (ANSI, CRLF, JSON escapes, entities, borders)."""
+    buf, partial = _select(text)
+    buf.sub(_CRLF, lambda m: "\n")
+    if _JSON_HINT.search(buf.text):
+        buf.sub(_JSON_ESCAPE, _json_unescape)
+    buf.sub(_ANSI, lambda m: "")
+    if "&" in buf.text:
+        buf.sub(_ENTITY, _entity)
+    buf.sub(_BOX, lambda m: "")
+    buf.sub(_INVISIBLE, lambda m: "")
+    buf.sub(_NBSP, lambda m: " ")
+    return buf.view(partial)
+
+
+# --- terminal hard wraps -------------------------------------------------------
+
+_COMMON_WIDTHS = frozenset({80, 100, 120, 132, 140, 160, 200})
+
+
+def _unwrapped(view: View) -> View | None:
+    """A second view with terminal hard wraps joined, or None when there are none.
+
+    A terminal cuts long lines at its width, often mid-word ("ECONNRE" / "SET").
+    Lines exactly as long as the widest line are taken as cut when that width is
+    a common terminal width or several lines share it.
+    """
+    lines = view.text.split("\n")
+    if len(lines) < 2:
+        return None
+    widths = [len(line) for line in lines[:-1]]
+    width = max(widths)
+    if width < 60:
+        return None
+    if width not in _COMMON_WIDTHS and widths.count(width) < 2:
+        return None
+    text_parts: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    pos = 0
+    joined = False
+    for i, line in enumerate(lines):
+        text_parts.append(line)
+        starts.extend(view.starts[pos : pos + len(line)])
+        ends.extend(view.ends[pos : pos + len(line)])
+        pos += len(line)
+        if i < len(lines) - 1:
+            if len(line) == width:
+                joined = True  # drop the break the terminal inserted
+            else:
+                text_parts.append("\n")
+                starts.append(view.starts[pos])
+                ends.append(view.ends[pos])
+            pos += 1
+    if not joined:
+        return None
+    return View("".join(text_parts), tuple(starts), tuple(ends), view.partial)
+
+
+def views(text: str) -> list[View]:
+    """Every view worth matching: the cleaned paste, then its unwrapped form if any."""
+    base = normalize(text)
+    extra = _unwrapped(base)
+    return [base] if extra is None else [base, extra]
