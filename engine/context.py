@@ -21,7 +21,7 @@ _SIGNALS: tuple[tuple[str, float, str], ...] = (
     # Node.js
     ("node", 0.9, r"^\s+at .+\((?:node:internal|internal/)[^)]*\)"),
     ("node", 0.8, r"\bnode:(?:internal|events|net|tls|http|https|dns|_http_\w+)\b"),
-    ("node", 0.7, r"^\s*(?:errno|code|syscall|hostname|address|port): .*,?$"),
+    ("node", 0.7, r"^\s+(?:errno|code|syscall|hostname|address|port): (?:-?\d+|'[^'\n]*'),?$|\bsyscall: '\w+'"),
     ("node", 0.6, r"\[cause\]:|\bcause: (?:\w*Error|\[Error)"),
     ("node", 0.7, r"\bat (?:TLSWrap|TCPConnectWrap|GetAddrInfoReqWrap|Socket\.\w+|ClientRequest\.\w+)\b"),
     ("node", 0.6, r"^Node\.js v\d+|\(node:\d+\)|\bUND_ERR_[A-Z_]+|\bTypeError: fetch failed"),

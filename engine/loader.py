@@ -108,7 +108,8 @@ def _parse(text: str, file: str) -> tuple[Any, _YamlLocator, list[Problem]]:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         context = f" ({exc.context})" if exc.context else ""
-        return None, where, [Problem(file, line, col, f"YAML syntax error: {exc.problem}{context}")]
+        hint = "; check the indentation of this line and the one above" if "block" in str(exc.problem) else ""
+        return None, where, [Problem(file, line, col, f"YAML syntax error: {exc.problem}{context}{hint}")]
     except yaml.YAMLError as exc:
         return None, where, [Problem(file, 1, 1, f"YAML error: {exc}")]
     problems: list[Problem] = []

@@ -1,0 +1,72 @@
+"""The loader turns rule files into Rules and every problem into an exact path:line:col message."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from engine.loader import load_bundle, load_rule_text, load_rules, load_schema, rule_to_data
+
+HERE = Path(__file__).resolve().parent
+BROKEN = HERE / "broken_rules"
+CASES = sorted(BROKEN.glob("*.yaml"))
+
+
+@pytest.mark.parametrize("path", CASES, ids=[p.stem for p in CASES])
+def test_broken_rule_reports_exact_location_and_message(path, tmp_path, monkeypatch):
+    shutil.copy(path, tmp_path / path.name)
+    monkeypatch.chdir(tmp_path)
+    rules, problems = load_rules(tmp_path)
+    assert rules == []
+    expected = path.with_suffix(".expected").read_text(encoding="utf-8").splitlines()
+    assert [str(p) for p in problems] == expected
+
+
+def test_all_problems_are_reported_at_once(tmp_path, monkeypatch):
+    for path in CASES:
+        shutil.copy(path, tmp_path / path.name)
+    monkeypatch.chdir(tmp_path)
+    _, problems = load_rules(tmp_path)
+    expected = sum((p.with_suffix(".expected").read_text().splitlines() for p in CASES), [])
+    assert sorted(str(p) for p in problems) == sorted(expected)
+
+
+def test_invalid_utf8_file_is_reported_not_raised(tmp_path, monkeypatch):
+    (tmp_path / "binary.yaml").write_bytes(b"id: x\n\xff\xfe\x00")
+    monkeypatch.chdir(tmp_path)
+    _, problems = load_rules(tmp_path)
+    assert [str(p) for p in problems] == ["binary.yaml:1:1: not UTF-8 text: invalid start byte at byte 6"]
+
+
+def test_missing_directory_is_a_problem(tmp_path):
+    _, problems = load_rules(tmp_path / "nope")
+    assert len(problems) == 1 and "not a directory of rules" in problems[0].message
+
+
+def test_duplicate_ids_across_files_are_reported(tmp_path, monkeypatch, catalog):
+    src = HERE.parent / "rules" / "econnreset.yaml"
+    (tmp_path / "econnreset.yaml").write_text(src.read_text())
+    (tmp_path / "econnreset.yml").write_text(src.read_text())
+    monkeypatch.chdir(tmp_path)
+    rules, problems = load_rules(tmp_path, schema=load_schema())
+    assert len(rules) == 1
+    assert [str(p) for p in problems] == ["econnreset.yml:1:1: duplicate id 'econnreset' (also in econnreset.yaml)"]
+
+
+def test_rule_text_round_trips_through_the_json_bundle(catalog):
+    rebuilt = load_bundle({"rules": [rule_to_data(r) for r in catalog]})
+    assert [r.id for r in rebuilt] == [r.id for r in catalog]
+    for a, b in zip(catalog, rebuilt):
+        assert [(p.source, p.weight, p.when, p.implies, p.generic) for p in a.patterns] == [
+            (p.source, p.weight, p.when, p.implies, p.generic) for p in b.patterns
+        ]
+
+
+def test_valid_rule_text_compiles_with_locations():
+    text = (HERE.parent / "rules" / "econnreset.yaml").read_text()
+    rule, problems = load_rule_text(text, "rules/econnreset.yaml", load_schema(), expected_id="econnreset")
+    assert problems == [] and rule is not None
+    assert rule.patterns[0].line > 1
+    assert rule.examples[0].line > rule.patterns[0].line
