@@ -184,7 +184,14 @@ def rule_to_data(rule: Rule) -> dict[str, Any]:
         match["exclude"] = [p.to_data() for p in rule.excludes]
     if rule.wrapper:
         match["wrapper"] = True
-    return {"id": rule.id, "title": rule.title, "summary": rule.summary, "category": rule.category, "match": match}
+    return {
+        "id": rule.id,
+        "title": rule.title,
+        "summary": rule.summary,
+        "category": rule.category,
+        "match": match,
+        "tabs": [runtime for runtime, _ in rule.fixes],
+    }
 
 
 def load_bundle(bundle: dict[str, Any]) -> list[Rule]:

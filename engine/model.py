@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 __all__ = [
     "CATEGORIES",
+    "RUNTIME_LABELS",
     "CONTEXTS",
     "FIX_RUNTIMES",
     "Example",
@@ -54,6 +55,23 @@ FIX_RUNTIMES = (
     "php",
     "dotnet",
 )
+
+# How pages and results name each runtime (fix tab labels).
+RUNTIME_LABELS = {
+    "claude-code": "Claude Code",
+    "anthropic-sdk-python": "Anthropic SDK (Python)",
+    "anthropic-sdk-typescript": "Anthropic SDK (TypeScript)",
+    "node": "Node.js",
+    "python": "Python",
+    "curl": "curl",
+    "go": "Go",
+    "java": "Java",
+    "npm": "npm",
+    "browser": "Browser",
+    "mcp": "MCP",
+    "php": "PHP",
+    "dotnet": ".NET",
+}
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,63 @@
+// Module worker that runs the Python rule engine under Pyodide, off the page's thread.
+// Messages in:  {type: "diagnose", id, text}
+// Messages out: {type: "progress", stage}, {type: "ready", rules}, {type: "result", id, result},
+//               {type: "error", id?, message}
+// The runtime, the engine wheel and the rules all come from this site's own origin.
+
+const runtimeURL = new URL("../../runtime/", import.meta.url);
+
+let engine = null; // the engine.web module, once loaded
+let booting = null;
+
+function progress(stage) {
+  postMessage({ type: "progress", stage });
+}
+
+async function fetchOk(url, as) {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`${url.pathname} answered ${response.status}`);
+  return as === "json" ? response.json() : as === "text" ? response.text() : response.arrayBuffer();
+}
+
+async function boot() {
+  progress("Loading the Python runtime");
+  const manifest = await fetchOk(new URL("manifest.json", runtimeURL), "json");
+  const pyodideBase = new URL("pyodide/", runtimeURL);
+  // Start all downloads at once; the runtime is the long pole.
+  const wheel = fetchOk(new URL(`${manifest.wheel}?v=${manifest.stamp}`, runtimeURL));
+  const rules = fetchOk(new URL(`${manifest.rules}?v=${manifest.stamp}`, runtimeURL), "text");
+  const { loadPyodide } = await import(new URL("pyodide.mjs", pyodideBase).href);
+  const pyodide = await loadPyodide({ indexURL: pyodideBase.href, stdout: () => {}, stderr: () => {} });
+  progress("Loading the rules");
+  pyodide.unpackArchive(await wheel, "wheel");
+  const web = pyodide.pyimport("engine.web");
+  const count = web.load(await rules);
+  engine = web;
+  postMessage({ type: "ready", rules: count });
+}
+
+function start() {
+  if (!booting) {
+    booting = boot().catch((error) => {
+      postMessage({ type: "error", message: `The diagnostic could not start: ${error.message || error}` });
+      throw error;
+    });
+  }
+  return booting;
+}
+
+onmessage = async (event) => {
+  const message = event.data || {};
+  if (message.type === "start") {
+    start().catch(() => {});
+    return;
+  }
+  if (message.type !== "diagnose") return;
+  try {
+    await start();
+    const result = JSON.parse(engine.diagnose(String(message.text)));
+    postMessage({ type: "result", id: message.id, result });
+  } catch (error) {
+    postMessage({ type: "error", id: message.id, message: String(error.message || error).split("\n").slice(-3).join(" ") });
+  }
+};

@@ -1,0 +1,82 @@
+"""The browser's entry point under Pyodide: JSON strings in, JSON strings out.
+
+The only module that knows how the page talks to the engine. It keeps the rules
+loaded from the bundle between calls, and reports evidence offsets in UTF-16
+code units, which is how JavaScript strings count.
+"""
+
+from __future__ import annotations
+
+import json
+
+from . import __version__
+from .loader import load_bundle
+from .match import analyse
+from .model import RUNTIME_LABELS, Rule
+
+__all__ = ["diagnose", "load", "utf16_offsets"]
+
+_rules: list[Rule] = []
+_tabs: dict[str, list[str]] = {}
+
+# When a rule has no fix tab for the exact runtime, the closest one it has.
+_FALLBACK = {
+    "anthropic-sdk-python": ("python",),
+    "anthropic-sdk-typescript": ("node",),
+    "npm": ("node",),
+    "claude-code": ("node",),
+    "php": ("curl",),
+    "mcp": ("claude-code", "node"),
+    "browser": ("node",),
+}
+
+
+def load(bundle_json: str) -> int:
+    """Load the rules bundle; returns how many rules are ready."""
+    global _rules, _tabs
+    bundle = json.loads(bundle_json)
+    _rules = load_bundle(bundle)
+    _tabs = {data["id"]: data.get("tabs", []) for data in bundle["rules"]}
+    return len(_rules)
+
+
+def utf16_offsets(text: str, offsets: list[int]) -> list[int]:
+    """Convert code-point offsets into UTF-16 code-unit offsets (sorted input not required)."""
+    if text.isascii() or all(ord(ch) < 0x10000 for ch in text):
+        return list(offsets)
+    out = []
+    for offset in offsets:
+        prefix = text[:offset]
+        out.append(offset + sum(1 for ch in prefix if ord(ch) >= 0x10000))
+    return out
+
+
+def _tab(rule_id: str, context: str | None) -> str | None:
+    tabs = _tabs.get(rule_id, [])
+    for candidate in ((context,) + _FALLBACK.get(context or "", ())) if context else ():
+        if candidate in tabs:
+            return RUNTIME_LABELS[candidate]
+    return None
+
+
+def diagnose(text: str) -> str:
+    """Diagnose a paste with the loaded rules; returns the result as JSON."""
+    result = analyse(text, _rules)
+    matches = []
+    for m in result.matches:
+        starts = utf16_offsets(text, [e.start for e in m.evidence])
+        ends = utf16_offsets(text, [e.end for e in m.evidence])
+        matches.append(
+            {
+                "id": m.rule.id,
+                "title": m.rule.title,
+                "summary": m.rule.summary,
+                "score": m.score,
+                "url": m.rule.url,
+                "context": m.context,
+                "context_label": RUNTIME_LABELS.get(m.context or "", None),
+                "tab": _tab(m.rule.id, m.context),
+                "evidence": [{"start": s, "end": e, "text": ev.text} for s, e, ev in zip(starts, ends, m.evidence)],
+            }
+        )
+    return json.dumps({"engine": __version__, "partial": result.partial, "context": result.context, "matches": matches})
