@@ -294,21 +294,27 @@ def prepare_docs(rules: list[Rule], wheel: bool = True) -> None:
 # --- step 6: mkdocs ---------------------------------------------------------------
 
 
-def _mkdocs(*args: str) -> subprocess.CompletedProcess[str]:
+def _mkdocs(*args: str, site_url: str | None = None) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ, ERRATA_PAGES_READY="1", NO_MKDOCS_2_WARNING="1")
+    if site_url:
+        env["ERRATA_SITE_URL"] = site_url
     return subprocess.run([sys.executable, "-m", "mkdocs", *args], cwd=ROOT, env=env, capture_output=True, text=True)
 
 
-def build_site(site_dir: Path = SITE) -> Path:
-    """The whole pipeline. site/ is swapped in only when every step succeeded."""
+def build_site(site_dir: Path = SITE, site_url: str | None = None, rules_dir: Path = RULES) -> Path:
+    """The whole pipeline. site/ is swapped in only when every step succeeded.
+
+    `site_url` overrides where the site will live (instant navigation only works
+    for pages under it); by default it is mkdocs.yml's.
+    """
     started = time.perf_counter()
-    rules = _checked_rules()
+    rules = _checked_rules(rules_dir)
     print(f"[1/3] {len(rules)} rules loaded and checked", flush=True)
     prepare_docs(rules)
     print("[2/3] pages, engine wheel, rules bundle and Pyodide runtime ready in docs/", flush=True)
     staging = Path(tempfile.mkdtemp(prefix=".site-", dir=site_dir.parent))
     try:
-        proc = _mkdocs("build", "--strict", "--site-dir", str(staging))
+        proc = _mkdocs("build", "--strict", "--site-dir", str(staging), site_url=site_url)
         if proc.returncode != 0:
             raise BuildError("mkdocs build --strict failed:\n" + (proc.stderr or proc.stdout)[-4000:])
         if not (staging / "index.html").is_file():

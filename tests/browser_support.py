@@ -1,0 +1,72 @@
+"""Fixtures for real-browser tests: a built site served on 127.0.0.1 and Chromium via Playwright."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = "[data-diagnose-results]"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--disable-default-apps",
+]
+
+
+def chromium_path() -> str | None:
+    """Debian's Chromium (or $ERRATA_CHROMIUM); None lets Playwright use its own download."""
+    explicit = os.environ.get("ERRATA_CHROMIUM")
+    if explicit:
+        return explicit
+    for candidate in ("/usr/bin/chromium", "/usr/bin/chromium-browser"):
+        if os.path.exists(candidate):
+            return candidate
+    return shutil.which("chromium")
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map, ".mjs": "text/javascript", ".wasm": "application/wasm", ".js": "text/javascript"}
+
+    def log_message(self, *args) -> None:
+        pass
+
+
+@dataclass
+class Site:
+    root: Path
+    base: str
+
+    def url(self, path: str) -> str:
+        return self.base + path
+
+
+@dataclass
+class BrowserLog:
+    requests: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+def serve(directory: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
+    handler = functools.partial(_QuietHandler, directory=str(directory))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}/"
+
+
+def run_paste(page, text: str, timeout: float = 90_000) -> None:
+    """Type a paste into the page's box, run it and wait for the result."""
+    page.fill("textarea[data-diagnose-input]", text)
+    page.click("button[data-diagnose-run]")
+    page.wait_for_selector(f"{RESULTS}[data-state=done], {RESULTS}[data-state=error]", timeout=timeout)
+    state = page.get_attribute(RESULTS, "data-state")
+    assert state == "done", page.text_content(RESULTS)
+
+
+__all__ = ["RESULTS", "BrowserLog", "Site", "chromium_path", "run_paste", "serve"]

@@ -1,0 +1,122 @@
+"""The built site in real Chromium: the paste box on every kind of page, deep links,
+instant navigation keeping the runtime, the no-match message, and no third-party requests."""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import quote
+
+import pytest
+
+from browser_support import RESULTS, run_paste
+
+NODE_RESET = """Error: read ECONNRESET
+    at TLSWrap.onStreamRead (node:internal/stream_base_commons:216:20) {
+  errno: -104,
+  code: 'ECONNRESET',
+  syscall: 'read'
+}"""
+
+PY_RESET = """Traceback (most recent call last):
+  File "/app/sync.py", line 18, in <module>
+    r = requests.get(url, timeout=30)
+requests.exceptions.ConnectionError: ('Connection aborted.', ConnectionResetError(104, 'Connection reset by peer'))"""
+
+KEYERROR = """Traceback (most recent call last):
+  File "app.py", line 12, in <module>
+    value = config["timeout"]
+KeyError: 'timeout'"""
+
+
+def ranked_ids(page):
+    return page.eval_on_selector_all(f"{RESULTS} [data-rule-id]", "els => els.map(e => e.dataset.ruleId)")
+
+
+def test_home_page_diagnoses_a_node_paste(page, site):
+    page.goto(site.url(""))
+    run_paste(page, NODE_RESET)
+    assert ranked_ids(page)[0] == "econnreset"
+    mark = page.text_content(f"{RESULTS} [data-rule-id] mark")
+    assert mark == "ECONNRESET"
+
+
+def test_error_page_carries_the_widget_and_diagnoses_python(page, site):
+    page.goto(site.url("errors/econnreset/"))
+    assert page.locator("textarea[data-diagnose-input]").count() == 1
+    run_paste(page, PY_RESET)
+    assert ranked_ids(page)[0] == "econnreset"
+    link = page.get_attribute(f"{RESULTS} [data-rule-id] a", "href")
+    assert link.endswith("errors/econnreset/?tab=Python")
+
+
+def test_result_link_opens_the_runtime_fix_tab(page, site):
+    page.goto(site.url("errors/econnreset/?tab=Python"))
+    label = page.locator(".tabbed-labels > label", has_text="Python").first
+    page.wait_for_function(
+        "() => { const l = [...document.querySelectorAll('.tabbed-labels > label')].find(l => l.textContent.trim() === 'Python');"
+        " return l && document.getElementById(l.htmlFor).checked; }"
+    )
+    assert label.is_visible()
+
+
+def test_diagnose_page_deep_link_fills_and_runs(page, site):
+    page.goto(site.url("diagnose/") + "#diagnose=" + quote(NODE_RESET, safe=""))
+    page.wait_for_selector(f"{RESULTS}[data-state=done]", timeout=90_000)
+    assert page.input_value("textarea[data-diagnose-input]") == NODE_RESET
+    assert ranked_ids(page)[0] == "econnreset"
+
+
+def test_no_match_says_so_and_points_to_the_catalog(page, site):
+    page.goto(site.url("diagnose/"))
+    run_paste(page, KEYERROR)
+    assert ranked_ids(page) == []
+    message = page.text_content(f"{RESULTS} [data-diagnose-nomatch]")
+    assert "No known" in message
+    assert page.get_attribute(f"{RESULTS} [data-diagnose-nomatch] a", "href").endswith("/errors/")
+
+
+def test_instant_navigation_keeps_the_booted_runtime(page, site):
+    page.goto(site.url(""))
+    run_paste(page, NODE_RESET)
+    page.evaluate("window.__sameDocument = true; window.__worker = window.errataDiagnostic.runtime.worker")
+    page.click(".md-content a[href$='errors/econnreset/']")  # instant navigation: the page is swapped, not loaded
+    page.wait_for_url("**/errors/econnreset/")
+    page.wait_for_selector("textarea[data-diagnose-input]")
+    assert page.evaluate("window.__sameDocument === true"), "the page was reloaded instead of swapped"
+    assert page.evaluate("window.errataDiagnostic.runtime.ready && window.errataDiagnostic.runtime.worker === window.__worker")
+    run_paste(page, PY_RESET)
+    assert ranked_ids(page)[0] == "econnreset"
+
+
+def test_hostile_paste_stays_inert_text(page, site):
+    hostile = '<img src=x onerror="window.__pwned=1"></textarea><script>window.__pwned=2</script> read ECONNRESET <svg onload="window.__pwned=3">'
+    page.goto(site.url("diagnose/") + "#diagnose=" + quote(hostile, safe=""))
+    page.wait_for_selector(f"{RESULTS}[data-state=done]", timeout=90_000)
+    assert page.evaluate("window.__pwned === undefined")
+    assert page.locator(f"{RESULTS} img, {RESULTS} script, {RESULTS} svg").count() == 0
+    assert "onerror" in page.text_content(f"{RESULTS} [data-rule-id] pre")
+
+
+def test_faq_structured_data_is_valid_json(page, site):
+    page.goto(site.url("errors/econnreset/"))
+    data = json.loads(page.text_content("script[type='application/ld+json']"))
+    assert data["@type"] == "FAQPage" and len(data["mainEntity"]) >= 3
+
+
+def test_search_finds_codes_and_messages(page, site):
+    page.goto(site.url(""))
+    for query, expected in (("10054", "errors/econnreset/"), ("ECONNRESET", "errors/econnreset/")):
+        page.fill("input.md-search__input", "")
+        page.click("label.md-search__icon, .md-search__input")
+        page.fill("input.md-search__input", query)
+        page.wait_for_selector(".md-search-result__item a", timeout=30_000)
+        hrefs = page.eval_on_selector_all(".md-search-result__item a", "els => els.map(e => e.getAttribute('href'))")
+        assert any(expected in h for h in hrefs[:3]), (query, hrefs[:5])
+        page.keyboard.press("Escape")
+
+
+def test_no_request_leaves_the_origin_and_no_console_errors(site, browser_log):
+    """Checked over every page visited by the tests above (runs last in this module)."""
+    foreign = [u for u in browser_log.requests if not u.startswith(site.base) and not u.startswith(("data:", "blob:"))]
+    assert foreign == []
+    assert browser_log.errors == []
