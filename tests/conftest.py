@@ -78,7 +78,7 @@ def chromium():
 
 @pytest.fixture
 def page(chromium, browser_log):
-    context = chromium.new_context()
+    context = chromium.new_context(viewport={"width": 1400, "height": 900})
     page = context.new_page()
     page.on("request", lambda r: browser_log.requests.append(r.url))
     page.on("console", lambda m: m.type == "error" and browser_log.errors.append(f"{page.url}: {m.text}"))
