@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 from .compile import NoLocations, Problem
 from .match import analyse
 from .model import Pattern, Rule
-from .redos import backtracking_risk, timed_risk
+from .redos import backtracking_risk, timed_risks
 from .schema import Path
 
 __all__ = ["CHECKS", "MIN_EXAMPLE_RUNTIMES", "check_catalog"]
@@ -107,14 +107,17 @@ def _patterns_with_paths(rule: Rule) -> Iterable[tuple[Path, Pattern]]:
 
 
 def check_backtracking(rule: Rule, catalog: dict[str, Rule]) -> Iterable[Problem]:
-    """Regexes must not be prone to catastrophic backtracking."""
-    for path, pattern in _patterns_with_paths(rule):
-        if pattern.kind != "regex":
-            continue
-        risk = backtracking_risk(pattern.source) or timed_risk(pattern.regex)
-        if risk:
-            name = ".".join(str(p) if isinstance(p, str) else f"[{p}]" for p in path).replace(".[", "[")
-            yield _at(rule, path, f"{name}: regex is prone to catastrophic backtracking: {risk}")
+    """Regexes must not be prone to catastrophic backtracking (static look, then timed runs)."""
+    patterns = [(path, p) for path, p in _patterns_with_paths(rule) if p.kind == "regex"]
+    static = {i: backtracking_risk(p.source) for i, (_, p) in enumerate(patterns)}
+    timed = timed_risks([p.source for i, (_, p) in enumerate(patterns) if not static[i]])
+    unflagged = [i for i in range(len(patterns)) if not static[i]]
+    reasons = {i: r for i, r in static.items() if r}
+    reasons.update({unflagged[k]: r for k, r in timed.items()})
+    for i, reason in sorted(reasons.items()):
+        path, _ = patterns[i]
+        name = ".".join(str(p) if isinstance(p, str) else f"[{p}]" for p in path).replace(".[", "[")
+        yield _at(rule, path, f"{name}: regex is prone to catastrophic backtracking: {reason}")
 
 
 def check_examples(rule: Rule, catalog: dict[str, Rule]) -> Iterable[Problem]:
