@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from .keys import required
 from .model import FIX_RUNTIMES, Example, Faq, Pattern, Rule, Source
 from .schema import Path, dotted
 
@@ -86,6 +87,7 @@ def _patterns(
                 implies=spec.get("implies"),
                 generic=bool(spec.get("generic", False)),
                 case_sensitive=bool(spec.get("case_sensitive", False)),
+                keys=required(regex),
                 line=line,
                 column=col,
             )

@@ -23,6 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .context import Contexts, detect
+from .keys import text_words
 from .model import Evidence, Match, Pattern, Rule
 from .normalize import View, views
 
@@ -56,12 +57,23 @@ def _pattern_applies(pattern: Pattern, contexts: Contexts) -> bool:
     return not pattern.when or bool(contexts.detected.intersection(pattern.when))
 
 
-def _find(pattern: re.Pattern[str], all_views: Sequence[View]) -> list[tuple[int, int]]:
+@dataclass(frozen=True)
+class _Text:
+    """The views of one paste, with what the prefilter needs to know about them."""
+
+    views: Sequence[View]
+    lowered: str
+    words: frozenset[str]
+
+
+def _find(pattern: Pattern, text: _Text) -> list[tuple[int, int]]:
     """Original spans where the pattern matches in any view (deduplicated)."""
+    if not pattern.keys.allows(text.words, text.lowered):
+        return []
     spans: list[tuple[int, int]] = []
     seen: set[tuple[int, int]] = set()
-    for view in all_views:
-        for n, m in enumerate(pattern.finditer(view.text)):
+    for view in text.views:
+        for n, m in enumerate(pattern.regex.finditer(view.text)):
             if n >= _HITS_PER_PATTERN:
                 break
             if m.end() == m.start():
@@ -85,19 +97,21 @@ def analyse(text: str, rules: Sequence[Rule]) -> Diagnosis:
     """Diagnose a paste against the rules. Pure: no I/O, no globals, deterministic."""
     all_views = views(text)
     base = all_views[0]
+    lowered = "\n".join(v.text for v in all_views).lower()
+    paste = _Text(all_views, lowered, frozenset(text_words(lowered)))
     contexts = detect(base.text)
     # Line of each original offset, counted on the cleaned paste.
     breaks = [base.starts[m.start()] for m in re.finditer("\n", base.text)]
 
     hits: dict[str, list[_Hit]] = {}
     for rule in rules:
-        if any(_find(p.regex, all_views) for p in rule.excludes if _pattern_applies(p, contexts)):
+        if any(_find(p, paste) for p in rule.excludes if _pattern_applies(p, contexts)):
             continue
         found: list[_Hit] = []
         for index, pattern in enumerate(rule.patterns):
             if not _pattern_applies(pattern, contexts):
                 continue
-            for start, end in _find(pattern.regex, all_views):
+            for start, end in _find(pattern, paste):
                 found.append(_Hit(index, start, end, bisect.bisect_right(breaks, start)))
         if found:
             hits[rule.id] = found

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from .keys import Keys
+
 __all__ = [
     "CATEGORIES",
     "RUNTIME_LABELS",
@@ -86,6 +88,7 @@ class Pattern:
     implies: str | None = None  # the context a hit on this pattern points to
     generic: bool = False  # gives way to another rule's specific hit on the same line
     case_sensitive: bool = False  # literals only
+    keys: Keys = field(default_factory=Keys, compare=False)  # words or text it cannot match without
     line: int = 0  # where it was written, for messages
     column: int = 0
 

@@ -174,40 +174,45 @@ _COMMON_WIDTHS = frozenset({80, 100, 120, 132, 140, 160, 200})
 
 
 def _unwrapped(view: View) -> View | None:
-    """A second view with terminal hard wraps joined, or None when there are none.
+    """The hard-wrapped stretches of a view with their breaks removed, or None when there are none.
 
     A terminal cuts long lines at its width, often mid-word ("ECONNRE" / "SET").
     Lines exactly as long as the widest line are taken as cut when that width is
-    a common terminal width or several lines share it.
+    a common terminal width or several lines share it. Only the joined stretches
+    are kept (each on its own line): the rest of the paste is in the base view.
     """
     lines = view.text.split("\n")
     if len(lines) < 2:
         return None
     widths = [len(line) for line in lines[:-1]]
     width = max(widths)
-    if width < 60:
+    if width < 60 or (width not in _COMMON_WIDTHS and widths.count(width) < 2):
         return None
-    if width not in _COMMON_WIDTHS and widths.count(width) < 2:
-        return None
+    offsets = [0]
+    for line in lines:
+        offsets.append(offsets[-1] + len(line) + 1)
     text_parts: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
-    pos = 0
-    joined = False
-    for i, line in enumerate(lines):
-        text_parts.append(line)
-        starts.extend(view.starts[pos : pos + len(line)])
-        ends.extend(view.ends[pos : pos + len(line)])
-        pos += len(line)
-        if i < len(lines) - 1:
-            if len(line) == width:
-                joined = True  # drop the break the terminal inserted
-            else:
-                text_parts.append("\n")
-                starts.append(view.starts[pos])
-                ends.append(view.ends[pos])
-            pos += 1
-    if not joined:
+    i = 0
+    while i < len(lines) - 1:
+        if widths[i] != width:
+            i += 1
+            continue
+        j = i
+        while j < len(lines) - 1 and widths[j] == width:
+            j += 1  # lines i..j-1 were cut; line j ends the stretch
+        if text_parts:
+            text_parts.append("\n")
+            starts.append(view.starts[offsets[i]])
+            ends.append(view.starts[offsets[i]])
+        for k in range(i, j + 1):
+            a, b = offsets[k], offsets[k] + len(lines[k])
+            text_parts.append(lines[k])
+            starts.extend(view.starts[a:b])
+            ends.extend(view.ends[a:b])
+        i = j + 1
+    if not text_parts:
         return None
     return View("".join(text_parts), tuple(starts), tuple(ends), view.partial)
 
