@@ -17,7 +17,7 @@ from .model import Pattern, Rule
 from .redos import backtracking_risk, timed_risks
 from .schema import Path
 
-__all__ = ["CHECKS", "MIN_EXAMPLE_RUNTIMES", "check_catalog"]
+__all__ = ["CHECKS", "FAST_CHECKS", "MIN_EXAMPLE_RUNTIMES", "check_catalog"]
 
 MIN_EXAMPLE_RUNTIMES = 3
 
@@ -43,6 +43,91 @@ def check_sources(rule: Rule, catalog: dict[str, Rule]) -> Iterable[Problem]:
         parts = urlsplit(source.url)
         if parts.scheme not in ("http", "https") or not parts.hostname or "." not in parts.hostname:
             yield _at(rule, ("sources", i, "url"), f"sources[{i}].url: expected an http(s) URL with a host name, got \"{source.url}\"")
+
+
+_CODE = re.compile(r"(?ms)^(\s*)(`{3,}|~{3,}).*?^\1\2[ \t]*$|(`+)(?!`).+?(?<!`)\3(?!`)")
+_HTML = re.compile(r"<\s*/?\s*[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?\s*>|<!--|<!\[CDATA\[|<![A-Za-z]|<\?")
+_LINK = re.compile(r"\]\(\s*<?([^)\s>]+)|^\s*\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)|<([A-Za-z][A-Za-z0-9+.-]*:[^>\s]*)>", re.MULTILINE)
+
+
+def _markdown_fields(rule: Rule) -> Iterable[tuple[Path, str]]:
+    yield ("title",), rule.title
+    yield ("summary",), rule.summary
+    yield ("meaning",), rule.meaning
+    for i, cause in enumerate(rule.causes):
+        yield ("causes", i), cause
+    for runtime, body in rule.fixes:
+        yield ("fixes", runtime), body
+    yield ("if_that_fails",), rule.if_that_fails
+    yield ("prevention",), rule.prevention
+    for i, faq in enumerate(rule.faqs):
+        yield ("faqs", i, "q"), faq.q
+        yield ("faqs", i, "a"), faq.a
+    for i, source in enumerate(rule.sources):
+        yield ("sources", i, "title"), source.title
+
+
+def _blank_code(text: str) -> str:
+    """The text with code spans and fenced blocks blanked out (same length, so offsets hold)."""
+    return _CODE.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text)
+
+
+def check_markdown(rule: Rule, catalog: dict[str, Rule]) -> Iterable[Problem]:
+    """Rule text is Markdown without raw HTML, and links go to http(s) pages or other rules."""
+    where = rule.where if rule.where is not None else NoLocations()
+    for path, text in _markdown_fields(rule):
+        prose = _blank_code(text)
+        name = ".".join(str(p) if isinstance(p, str) else f"[{p}]" for p in path).replace(".[", "[")
+        for m in _HTML.finditer(prose):
+            line, col = where.inside(path, m.start())  # type: ignore[attr-defined]
+            shown = text[m.start() : m.end()][:40]
+            yield Problem(rule.path, line, col, f"{name}: raw HTML is not allowed in rule text, got {shown!r}; write Markdown, or put code in backticks")
+        for m in _LINK.finditer(prose):
+            target = next(g for g in m.groups() if g)
+            start = m.start(m.lastindex or 1)
+            parts = urlsplit(target)
+            if parts.scheme in ("http", "https") and parts.hostname:
+                continue
+            if not parts.scheme and not target.startswith("//"):
+                rule_id = target.split("#")[0].removesuffix(".md")
+                if target.startswith("#") or (target.split("#")[0].endswith(".md") and rule_id in catalog):
+                    continue
+                line, col = where.inside(path, start)  # type: ignore[attr-defined]
+                yield Problem(rule.path, line, col, f"{name}: link to another error as '<id>.md' (a rule that exists), got {target!r}")
+                continue
+            line, col = where.inside(path, start)  # type: ignore[attr-defined]
+            yield Problem(rule.path, line, col, f"{name}: links must be http(s) URLs, got {target!r}")
+
+
+def _patterns_with_paths(rule: Rule) -> Iterable[tuple[Path, Pattern]]:
+    for i, p in enumerate(rule.patterns):
+        yield ("match", "patterns", i, p.kind), p
+    for i, p in enumerate(rule.excludes):
+        yield ("match", "exclude", i, p.kind), p
+
+
+def _regexes(rule: Rule) -> list[tuple[Path, Pattern]]:
+    return [(path, p) for path, p in _patterns_with_paths(rule) if p.kind == "regex"]
+
+
+def _name(path: Path) -> str:
+    return ".".join(str(p) if isinstance(p, str) else f"[{p}]" for p in path).replace(".[", "[")
+
+
+def check_backtracking(rule: Rule, catalog: dict[str, Rule]) -> Iterable[Problem]:
+    """Regexes must not nest unbounded repeats (a static look at the parsed pattern)."""
+    for path, pattern in _regexes(rule):
+        reason = backtracking_risk(pattern.source)
+        if reason:
+            yield _at(rule, path, f"{_name(path)}: regex is prone to catastrophic backtracking: {reason}")
+
+
+def check_backtracking_timed(rule: Rule, catalog: dict[str, Rule]) -> Iterable[Problem]:
+    """Regexes must take time proportional to the text on adversarial inputs (timed runs)."""
+    candidates = [(path, p) for path, p in _regexes(rule) if not backtracking_risk(p.source)]
+    for index, reason in sorted(timed_risks([p.source for _, p in candidates]).items()):
+        path = candidates[index][0]
+        yield _at(rule, path, f"{_name(path)}: regex is prone to catastrophic backtracking: {reason}")
 
 
 _CODE = re.compile(r"(?ms)^(\s*)(`{3,}|~{3,}).*?^\1\2[ \t]*$|(`+)(?!`).+?(?<!`)\3(?!`)")
@@ -150,20 +235,20 @@ def check_examples(rule: Rule, catalog: dict[str, Rule]) -> Iterable[Problem]:
                 yield _at(rule, ("near_misses", i, "matches"), f"near_misses[{i}].matches: expected '{near.instead}' first, got {repr(ranked[0]) if ranked else 'no match'}")
 
 
-CHECKS: tuple[Callable[[Rule, dict[str, Rule]], Iterable[Problem]], ...] = (
-    check_related,
-    check_sources,
-    check_backtracking,
-    check_markdown,
-    check_examples,
-)
+Check = Callable[[Rule, dict[str, Rule]], Iterable[Problem]]
+
+# Cheap checks that every build runs: a rule that fails them cannot be published.
+FAST_CHECKS: tuple[Check, ...] = (check_related, check_sources, check_backtracking, check_markdown)
+# Everything, for `build.py check`, the tests and pull requests: adds timed regex
+# runs and every example ranked against the whole catalog.
+CHECKS: tuple[Check, ...] = FAST_CHECKS + (check_backtracking_timed, check_examples)
 
 
-def check_catalog(rules: Sequence[Rule]) -> list[Problem]:
-    """Run every catalog check on every rule; all problems, sorted by file and line."""
+def check_catalog(rules: Sequence[Rule], thorough: bool = True) -> list[Problem]:
+    """Run the catalog checks on every rule; all problems, sorted by file and line."""
     catalog = {rule.id: rule for rule in rules}
     problems: list[Problem] = []
     for rule in rules:
-        for check in CHECKS:
+        for check in CHECKS if thorough else FAST_CHECKS:
             problems.extend(check(rule, catalog))
     return sorted(problems)

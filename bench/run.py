@@ -1,0 +1,317 @@
+#!/usr/bin/env python3
+"""Errata's benchmarks: print a table of figures. Nothing here is asserted.
+
+    python bench/run.py            everything (a few minutes)
+    python bench/run.py --quick    fewer repeats, no 1,000-rule build (under two minutes)
+    python bench/run.py --only engine|browser|build
+
+Figures that compare two things (cold first diagnosis vs a bare Pyodide boot,
+3,000 rules vs the real catalog, the pipeline vs a plain mkdocs build) are taken
+in the same run on the same machine, so their ratios mean something even on a
+busy machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
+
+from engine import analyse  # noqa: E402
+from engine.compile import NoLocations, compile_rule  # noqa: E402
+from engine.loader import load_rules  # noqa: E402
+
+PASTES = sorted((ROOT / "tests" / "pastes").rglob("*.txt"))
+ROWS: list[tuple[str, str, str]] = []
+
+
+def row(section: str, name: str, value: str) -> None:
+    ROWS.append((section, name, value))
+    print(f"  {name:<58} {value}", flush=True)
+
+
+def best_of(fn, repeat: int) -> float:  # type: ignore[no-untyped-def]
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def synthetic_rules(count: int) -> list:  # type: ignore[type-arg]
+    """Rules shaped like real ones (literals, bounded regexes) that match nothing real."""
+    rules = []
+    for i in range(count):
+        data = {
+            "id": f"synthetic-{i}",
+            "title": f"Synthetic error {i}",
+            "summary": "A generated rule for benchmarks.",
+            "category": "network",
+            "match": {
+                "patterns": [
+                    {"regex": rf"\bESYNTH{i}[A-Z]*\b", "weight": 0.9},
+                    {"literal": f"synthetic failure number {i}", "weight": 0.8},
+                    {"regex": rf"(?i)\bsynth_{i}_(?:reset|timeout)\b", "weight": 0.7, "implies": "node"},
+                ]
+            },
+        }
+        rule, problems = compile_rule(data, "synthetic", NoLocations())
+        assert rule is not None, problems
+        rules.append(rule)
+    return rules
+
+
+# --- engine on CPython ------------------------------------------------------------------
+
+
+def bench_engine(quick: bool) -> None:
+    print("Engine on CPython", flush=True)
+    rules, problems = load_rules(ROOT / "rules")
+    assert not problems
+    texts = [p.read_text(encoding="utf-8", errors="replace") for p in PASTES]
+    repeat = 3 if quick else 7
+    took = best_of(lambda: [analyse(t, rules) for t in texts], repeat)
+    row("engine", f"tests/pastes ({len(texts)} pastes, {len(rules)} rules)", f"{len(texts) / took:,.0f} pastes/s")
+    sample = (ROOT / "tests/pastes/node/econnrefused-fetch-failed-aggregate.txt").read_text()
+    noise = "2026-11-25T10:00:00Z INFO worker 7 processed job 1234 in 12ms\n"
+    for label, size in (("1 KB", 1_000), ("100 KB", 100_000), ("1 MB", 1_000_000), ("5 MB", 5_000_000)):
+        log = (noise * (size // len(noise) + 1))[: max(0, size - len(sample))] + sample
+        took = best_of(lambda: analyse(log, rules), 1 if size >= 1_000_000 else repeat)
+        row("engine", f"{label} log with one error at the end", f"{took * 1000:,.1f} ms")
+    errors_only = (sample * (1_000_000 // len(sample) + 1))[:1_000_000]
+    took = best_of(lambda: analyse(errors_only, rules), 1 if quick else 3)
+    row("engine", "1 MB of nothing but error lines (worst case)", f"{took * 1000:,.1f} ms")
+    base = best_of(lambda: [analyse(t, rules) for t in texts], repeat)
+    for count in (300, 3000):
+        many = list(rules) + synthetic_rules(count)
+        took = best_of(lambda: [analyse(t, many) for t in texts], max(1, repeat // 2))
+        row("engine", f"real catalog + {count:,} synthetic rules vs real catalog", f"{took / base:.2f}x ({took * 1000 / len(texts):.2f} ms/paste)")
+
+
+# --- the browser path ------------------------------------------------------------------------
+
+BARE_HTML = """<!doctype html><meta charset="utf-8"><title>bare</title>
+<script type="module">
+const worker = new Worker(new URL("bare-worker.js", location.href), { type: "module" });
+worker.onmessage = () => { window.__booted = performance.now(); };
+</script>"""
+BARE_WORKER = """import { loadPyodide } from "./runtime/pyodide/pyodide.mjs";
+await loadPyodide({ indexURL: new URL("./runtime/pyodide/", import.meta.url).href });
+postMessage("ready");
+"""
+RESET = "Error: read ECONNRESET\n    at TLSWrap.onStreamRead (node:internal/stream_base_commons:216:20) {\n  errno: -104,\n  code: 'ECONNRESET',\n  syscall: 'read'\n}"
+
+
+def _gzip_size(body: bytes) -> int:
+    return len(gzip.compress(body, 6))
+
+
+def bench_browser(quick: bool) -> None:
+    import build
+    from browser_support import CHROMIUM_ARGS, chromium_path, serve
+    from playwright.sync_api import sync_playwright
+
+    print("Browser path (headless Chromium, site served on 127.0.0.1)", flush=True)
+    target = Path(tempfile.mkdtemp(prefix="errata-bench-")) / "site"
+    server, base = serve(target)
+    try:
+        with open(os.devnull, "w") as quiet:
+            stdout, sys.stdout = sys.stdout, quiet
+            try:
+                build.build_site(target, site_url=base)
+            finally:
+                sys.stdout = stdout
+        (target / "bare.html").write_text(BARE_HTML)
+        (target / "bare-worker.js").write_text(BARE_WORKER)
+        runs = 3 if quick else 7
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+            bare, cold, repeat_visit = [], [], []
+            for _ in range(runs):  # interleaved, so both see the same machine load
+                ctx = browser.new_context()
+                page = ctx.new_page()
+                page.goto(base + "bare.html")
+                bare.append(page.wait_for_function("() => window.__booted", timeout=120_000).json_value())
+                ctx.close()
+                ctx = browser.new_context()
+                page = ctx.new_page()
+                done = "() => document.querySelector('[data-diagnose-results]')?.dataset.state === 'done' && performance.now()"
+                page.goto(base + "diagnose/#diagnose=" + quote(RESET, safe=""))
+                cold.append(page.wait_for_function(done, timeout=120_000).json_value())
+                page.goto(base + "errors/")
+                page.goto(base + "diagnose/#diagnose=" + quote(RESET, safe=""))
+                repeat_visit.append(page.wait_for_function(done, timeout=120_000).json_value())
+                ctx.close()
+            b, c = statistics.median(bare), statistics.median(cold)
+            row("browser", "bare Pyodide boot in a module worker (median)", f"{b:,.0f} ms")
+            row("browser", "cold page load to first diagnosis (median)", f"{c:,.0f} ms")
+            row("browser", "  ratio cold first diagnosis / bare boot", f"{c / b:.2f}x")
+            row("browser", "repeat visit to first diagnosis (median)", f"{statistics.median(repeat_visit):,.0f} ms")
+
+            # A diagnosis after in-site (instant) navigation, and the per-call engine time.
+            ctx = browser.new_context()
+            page = ctx.new_page()
+            page.goto(base)
+            page.wait_for_function("() => window.errataDiagnostic && (window.errataDiagnostic.startRuntime(), true)")
+            page.wait_for_function("() => window.errataDiagnostic.runtime.ready", timeout=120_000)
+            after_nav = []
+            for _ in range(runs):
+                page.click(".md-content a[href$='errors/econnreset/']")
+                page.wait_for_selector("textarea[data-diagnose-input]")
+                after_nav.append(page.evaluate(
+                    """async (text) => {
+                        const box = document.querySelector('[data-diagnose]');
+                        const results = box.querySelector('[data-diagnose-results]');
+                        box.querySelector('[data-diagnose-input]').value = text;
+                        const t0 = performance.now();
+                        box.querySelector('[data-diagnose-run]').click();
+                        while (results.dataset.state !== 'done') await new Promise(r => setTimeout(r, 1));
+                        return performance.now() - t0;
+                    }""", RESET))
+                page.go_back()
+                page.wait_for_selector(".md-content a[href$='errors/econnreset/']")
+            row("browser", "diagnosis after in-site navigation (median, click to result)", f"{statistics.median(after_nav):,.1f} ms")
+            texts = [p.read_text(encoding="utf-8", errors="replace") for p in PASTES]
+            per_call = page.evaluate(
+                """async (texts) => {
+                    const t0 = performance.now();
+                    for (const t of texts) await window.errataDiagnostic.diagnose(t);
+                    return (performance.now() - t0) / texts.length;
+                }""", texts)
+            row("browser", f"engine under Pyodide, per paste incl. worker round trip ({len(texts)} pastes)", f"{per_call:,.2f} ms")
+            ctx.close()
+
+            # Bytes: an error page before the runtime loads, then after a diagnosis.
+            ctx = browser.new_context()
+            page = ctx.new_page()
+            bodies: dict[str, int] = {}
+
+            def record(response) -> None:  # type: ignore[no-untyped-def]
+                try:
+                    bodies[response.url] = _gzip_size(response.body())
+                except Exception:  # noqa: BLE001 - redirects and aborted requests have no body
+                    pass
+
+            page.on("response", record)
+            page.goto(base + "errors/econnreset/", wait_until="networkidle")
+            before = sum(bodies.values())
+            page.fill("textarea[data-diagnose-input]", RESET)
+            page.click("button[data-diagnose-run]")
+            page.wait_for_selector("[data-diagnose-results][data-state=done]", timeout=120_000)
+            page.wait_for_load_state("networkidle")
+            after = sum(bodies.values())
+            row("browser", "error page weight before the runtime loads (gzip)", f"{before / 1024:,.0f} KB")
+            row("browser", "  ... after the runtime, engine and rules load (gzip)", f"{after / 1024:,.0f} KB")
+            ctx.close()
+            browser.close()
+    finally:
+        server.shutdown()
+        shutil.rmtree(target.parent, ignore_errors=True)
+
+
+# --- the build ----------------------------------------------------------------------------------
+
+
+def _write_synthetic_rule_files(rules_dir: Path, count: int) -> None:
+    """Copies of a real rule under new ids: real-sized pages for the build benchmark."""
+    template = (ROOT / "rules" / "econnreset.yaml").read_text(encoding="utf-8")
+    shutil.copy(ROOT / "rules" / "schema.json", rules_dir / "schema.json")
+    for i in range(count):
+        rid = f"synthetic-{i:04d}"
+        text = template.replace("id: econnreset", f"id: {rid}", 1)
+        text = text.replace("related: [epipe, etimedout, econnrefused, fetch-failed, proxy-error]",
+                            f"related: [synthetic-{(i + 1) % count:04d}, synthetic-{(i + 2) % count:04d}]")
+        (rules_dir / f"{rid}.yaml").write_text(text, encoding="utf-8")
+
+
+def bench_build(quick: bool) -> None:
+    import build
+
+    print("Build", flush=True)
+    sizes = [("real catalog", None)] + ([] if quick else [("1,000 synthetic rules", 1000)])
+    for label, count in sizes:
+        work = Path(tempfile.mkdtemp(prefix="errata-build-"))
+        try:
+            rules_dir = ROOT / "rules"
+            if count:
+                rules_dir = work / "rules"
+                rules_dir.mkdir()
+                _write_synthetic_rule_files(rules_dir, count)
+            with open(os.devnull, "w") as quiet:
+                stdout, sys.stdout = sys.stdout, quiet
+                try:
+                    start = time.perf_counter()
+                    build.build_site(work / "site", rules_dir=rules_dir)
+                    pipeline = time.perf_counter() - start
+                finally:
+                    sys.stdout = stdout
+            # The same pages through a plain mkdocs build (no rules, wheel or runtime steps).
+            start = time.perf_counter()
+            proc = build._mkdocs("build", "--site-dir", str(work / "plain"))
+            plain = time.perf_counter() - start
+            assert proc.returncode == 0, proc.stderr[-2000:]
+            pages = len(list((work / "site").rglob("index.html")))
+            size = sum(p.stat().st_size for p in (work / "site").rglob("*") if p.is_file() and "runtime" not in p.parts)
+            row("build", f"{label}: pipeline vs plain mkdocs build", f"{pipeline:.1f}s vs {plain:.1f}s ({pipeline / plain:.2f}x)")
+            row("build", f"{label}: site size per page (without the runtime)", f"{size / pages / 1024:,.0f} KB ({pages} pages)")
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+            if count:  # put the real catalog's pages back
+                rules, _ = load_rules(ROOT / "rules")
+                build.prepare_docs(rules)
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    chromium = ""
+    try:
+        from browser_support import chromium_path
+
+        path = chromium_path()
+        if path:
+            chromium = subprocess.run([path, "--version"], capture_output=True, text=True, timeout=30).stdout.strip()
+    except Exception:  # noqa: BLE001
+        pass
+    return f"{os.cpu_count()} cores, {cpu}; Python {platform.python_version()}; {chromium or 'Chromium'}"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer repeats; skip the 1,000-rule build")
+    parser.add_argument("--only", choices=("engine", "browser", "build"))
+    parser.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
+    args = parser.parse_args()
+    print(f"Machine: {machine()}\n", flush=True)
+    for name, fn in (("engine", bench_engine), ("browser", bench_browser), ("build", bench_build)):
+        if args.only in (None, name):
+            fn(args.quick)
+            print(flush=True)
+    if args.json:
+        Path(args.json).write_text(json.dumps({"machine": machine(), "rows": ROWS}, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
