@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Sequence
 from urllib.parse import urlsplit
 
 from .compile import NoLocations, Problem
-from .match import analyse
+from .match import Catalog, analyse
 from .model import Pattern, Rule
 from .redos import backtracking_risk, timed_risks
 from .schema import Path
@@ -207,7 +207,7 @@ def check_backtracking(rule: Rule, catalog: dict[str, Rule]) -> Iterable[Problem
 
 def check_examples(rule: Rule, catalog: dict[str, Rule]) -> Iterable[Problem]:
     """Each example ranks this rule first with its context; each near miss does not match it."""
-    rules = list(catalog.values())
+    rules = Catalog(list(catalog.values()))
     contexts = {e.context for e in rule.examples if e.context}
     if rule.examples and len(contexts) < MIN_EXAMPLE_RUNTIMES:
         yield _at(rule, ("examples",), f"examples: expected pastes from at least {MIN_EXAMPLE_RUNTIMES} runtimes, got {len(contexts)} ({', '.join(sorted(contexts)) or 'none'})")

@@ -120,8 +120,36 @@ class Contexts:
         return implied
 
 
+# Long pastes are sampled: the shape of a runtime's output shows near its errors.
+_SAMPLE_EDGE = 16_000
+_SAMPLE_AROUND = 2_000
+_ERRORISH = re.compile(r"(?i:error|exception|traceback|fail|refused|reset|timed? ?out|denied)|\bE[A-Z]{4,}\b")
+
+
+def _sample(text: str) -> str:
+    if len(text) <= 4 * _SAMPLE_EDGE:
+        return text
+    parts = [text[:_SAMPLE_EDGE]]
+    budget = 2 * _SAMPLE_EDGE
+    last = _SAMPLE_EDGE
+    for m in _ERRORISH.finditer(text, _SAMPLE_EDGE, len(text) - _SAMPLE_EDGE):
+        if budget <= 0:
+            break
+        if m.start() < last:
+            continue
+        a = text.rfind("\n", max(last, m.start() - _SAMPLE_AROUND), m.start()) + 1 or m.start()
+        b = text.find("\n", m.end(), m.end() + _SAMPLE_AROUND)
+        b = b if b != -1 else min(len(text), m.end() + _SAMPLE_AROUND)
+        parts.append(text[max(a, last):b])
+        budget -= b - a
+        last = b
+    parts.append(text[-_SAMPLE_EDGE:])
+    return "\n".join(parts)
+
+
 def detect(text: str) -> Contexts:
-    """Score every context against the (normalised) paste."""
+    """Score every context against the (normalised) paste, or a sample of a long one."""
+    text = _sample(text)
     misses: dict[str, float] = {}
     for ctx, weight, regex in _COMPILED:
         if regex.search(text):

@@ -24,22 +24,34 @@ _WORD = re.compile(r"\w+")
 _MIN_NEEDLE = 3
 
 
+KINDS = ("word", "prefix", "suffix", "needle")
+
+
 @dataclass(frozen=True)
 class Keys:
-    """A pattern can match only if one of `words` is a word of the text, or one of `needles` is in it.
+    """A pattern can match a (lowercased) text only if one of these alternatives holds:
 
-    Both empty means: no key, always run the pattern.
+    ("word", w): w is a word of the text; ("prefix", p) / ("suffix", s): a word of
+    the text starts with p / ends with s; ("needle", n): n occurs in the text.
+    No alternatives means no key: always run the pattern.
     """
 
-    words: frozenset[str] = frozenset()
-    needles: tuple[str, ...] = ()
+    alternatives: frozenset[tuple[str, str]] = frozenset()
 
-    def allows(self, words: set[str] | frozenset[str], lowered: str) -> bool:
-        if self.words:
-            return not self.words.isdisjoint(words)
-        if self.needles:
-            return any(n in lowered for n in self.needles)
-        return True
+    def allows(self, words: frozenset[str], lowered: str) -> bool:
+        """The same test the Catalog's index makes, for one pattern."""
+        if not self.alternatives:
+            return True
+        for kind, value in self.alternatives:
+            if kind == "word" and value in words:
+                return True
+            if kind == "prefix" and any(w.startswith(value) for w in words):
+                return True
+            if kind == "suffix" and any(w.endswith(value) for w in words):
+                return True
+            if kind == "needle" and value in lowered:
+                return True
+        return False
 
 
 def text_words(lowered: str) -> set[str]:
@@ -63,12 +75,18 @@ def _run_requirements(codes: list[int], left_bounded: bool, right_bounded: bool)
     reqs: list[_Req] = []
     if len(text) >= _MIN_NEEDLE:
         reqs.append(_Req({("needle", text)}))
-    # Split into words; a word is whole when both of its sides are bounded.
+    # Split into words; a word is whole when both of its sides are bounded, and
+    # the start (end) of a text word when only its left (right) side is.
     for m in _WORD.finditer(text):
         left = m.start() > 0 or left_bounded
         right = m.end() < len(text) or right_bounded
-        if left and right and len(m.group()) >= 2:
-            reqs.append(_Req({("word", m.group())}))
+        word = m.group()
+        if left and right and len(word) >= 2:
+            reqs.append(_Req({("word", word)}))
+        elif left and len(word) >= _MIN_NEEDLE:
+            reqs.append(_Req({("prefix", word)}))
+        elif right and len(word) >= _MIN_NEEDLE:
+            reqs.append(_Req({("suffix", word)}))
     return reqs
 
 
@@ -125,8 +143,8 @@ def _best(reqs: list[_Req]) -> _Req | None:
         return None
 
     def cost(req: _Req) -> tuple[int, int, int]:
-        kinds = {kind for kind, _ in req}
-        return (0 if kinds == {"word"} else 1, len(req), -min(len(v) for _, v in req))
+        worst = max(KINDS.index(kind) for kind, _ in req)
+        return (worst, len(req), -min(len(v) for _, v in req))
 
     return min(reqs, key=lambda r: (cost(r), sorted(r)))
 
@@ -139,9 +157,4 @@ def required(pattern: re.Pattern[str]) -> Keys:
         return Keys()
     case_insensitive = bool(pattern.flags & re.IGNORECASE)
     best = _best(_sequence(list(parsed), case_insensitive))
-    if best is None:
-        return Keys()
-    if all(kind == "word" for kind, _ in best):
-        return Keys(words=frozenset(v for _, v in best))
-    # Mixed words and needles: every alternative becomes a needle (a word is a substring too).
-    return Keys(needles=tuple(sorted(v for _, v in best)))
+    return Keys(frozenset(best)) if best else Keys()

@@ -23,11 +23,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .context import Contexts, detect
-from .keys import text_words
+from .keys import KINDS, text_words
 from .model import Evidence, Match, Pattern, Rule
 from .normalize import View, views
 
-__all__ = ["MATCH_THRESHOLD", "Diagnosis", "analyse", "diagnose", "rule_score"]
+__all__ = ["MATCH_THRESHOLD", "Catalog", "Diagnosis", "analyse", "diagnose", "rule_score"]
 
 MATCH_THRESHOLD = 0.5
 # A wrapper yields to a root cause only when that cause is this sure.
@@ -66,10 +66,54 @@ class _Text:
     words: frozenset[str]
 
 
+class Catalog:
+    """Rules prepared for matching: which patterns each key in a paste can wake up.
+
+    With thousands of rules, most patterns cannot match a given paste because a
+    word they need is absent. The index finds the candidates from the paste's
+    words, so the cost grows with what the paste contains, not with the catalog.
+    """
+
+    def __init__(self, rules: Sequence[Rule]) -> None:
+        self.rules = tuple(rules)
+        self.by_id = {rule.id: rule for rule in self.rules}
+        self._index: dict[str, dict[str, list[tuple[int, int]]]] = {kind: {} for kind in KINDS}
+        self._always: list[tuple[int, int]] = []
+        for r, rule in enumerate(self.rules):
+            # Patterns first, then excludes (numbered after them).
+            for p, pattern in enumerate(rule.patterns + rule.excludes):
+                if not pattern.keys.alternatives:
+                    self._always.append((r, p))
+                for kind, value in pattern.keys.alternatives:
+                    self._index[kind].setdefault(value, []).append((r, p))
+        self._prefix_lengths = sorted({len(v) for v in self._index["prefix"]})
+        self._suffix_lengths = sorted({len(v) for v in self._index["suffix"]})
+
+    def candidates(self, words: frozenset[str], lowered: str) -> dict[int, list[int]]:
+        """{rule index: pattern indexes} that may match a text with these words."""
+        found: list[tuple[int, int]] = list(self._always)
+        by_word, by_prefix, by_suffix = self._index["word"], self._index["prefix"], self._index["suffix"]
+        for word in words:
+            found.extend(by_word.get(word, ()))
+            for n in self._prefix_lengths:
+                if n > len(word):
+                    break
+                found.extend(by_prefix.get(word[:n], ()))
+            for n in self._suffix_lengths:
+                if n > len(word):
+                    break
+                found.extend(by_suffix.get(word[-n:], ()))
+        for needle, where in self._index["needle"].items():
+            if needle in lowered:
+                found.extend(where)
+        out: dict[int, set[int]] = {}
+        for r, p in found:
+            out.setdefault(r, set()).add(p)
+        return {r: sorted(ps) for r, ps in sorted(out.items())}
+
+
 def _find(pattern: Pattern, text: _Text) -> list[tuple[int, int]]:
     """Original spans where the pattern matches in any view (deduplicated)."""
-    if not pattern.keys.allows(text.words, text.lowered):
-        return []
     spans: list[tuple[int, int]] = []
     seen: set[tuple[int, int]] = set()
     for view in text.views:
@@ -93,8 +137,12 @@ def rule_score(weights: Sequence[float]) -> float:
     return round(min(1.0, max(0.0, 1.0 - miss)), 3)
 
 
-def analyse(text: str, rules: Sequence[Rule]) -> Diagnosis:
-    """Diagnose a paste against the rules. Pure: no I/O, no globals, deterministic."""
+def analyse(text: str, rules: Sequence[Rule] | Catalog) -> Diagnosis:
+    """Diagnose a paste against the rules. Pure: no I/O, no globals, deterministic.
+
+    Pass a Catalog built once when diagnosing many pastes with the same rules.
+    """
+    catalog = rules if isinstance(rules, Catalog) else Catalog(rules)
     all_views = views(text)
     base = all_views[0]
     lowered = "\n".join(v.text for v in all_views).lower()
@@ -104,12 +152,16 @@ def analyse(text: str, rules: Sequence[Rule]) -> Diagnosis:
     breaks = [base.starts[m.start()] for m in re.finditer("\n", base.text)]
 
     hits: dict[str, list[_Hit]] = {}
-    for rule in rules:
-        if any(_find(p, paste) for p in rule.excludes if _pattern_applies(p, contexts)):
+    for r, indexes in catalog.candidates(paste.words, paste.lowered).items():
+        rule = catalog.rules[r]
+        count = len(rule.patterns)
+        excluded = (rule.excludes[i - count] for i in indexes if i >= count)
+        if any(_find(p, paste) for p in excluded if _pattern_applies(p, contexts)):
             continue
         found: list[_Hit] = []
-        for index, pattern in enumerate(rule.patterns):
-            if not _pattern_applies(pattern, contexts):
+        for index in indexes:
+            pattern = rule.patterns[index] if index < count else None
+            if pattern is None or not _pattern_applies(pattern, contexts):
                 continue
             for start, end in _find(pattern, paste):
                 found.append(_Hit(index, start, end, bisect.bisect_right(breaks, start)))
@@ -117,7 +169,7 @@ def analyse(text: str, rules: Sequence[Rule]) -> Diagnosis:
             hits[rule.id] = found
 
     # Lines that some rule explains with a specific (non-generic) pattern.
-    by_id = {rule.id: rule for rule in rules}
+    by_id = catalog.by_id
     specific_lines: dict[int, set[str]] = {}
     for rule_id, found in hits.items():
         patterns = by_id[rule_id].patterns
@@ -148,6 +200,6 @@ def analyse(text: str, rules: Sequence[Rule]) -> Diagnosis:
     return Diagnosis(tuple(matches), contexts.best, base.partial)
 
 
-def diagnose(text: str, rules: Sequence[Rule]) -> list[Match]:
+def diagnose(text: str, rules: Sequence[Rule] | Catalog) -> list[Match]:
     """Ranked matches for a paste, best first; empty when nothing matched."""
     return list(analyse(text, rules).matches)

@@ -11,12 +11,12 @@ import json
 
 from . import __version__
 from .loader import load_bundle
-from .match import analyse
-from .model import RUNTIME_LABELS, Rule
+from .match import Catalog, analyse
+from .model import RUNTIME_LABELS
 
 __all__ = ["diagnose", "load", "utf16_offsets"]
 
-_rules: list[Rule] = []
+_rules: Catalog = Catalog([])
 _tabs: dict[str, list[str]] = {}
 
 # When a rule has no fix tab for the exact runtime, the closest one it has.
@@ -35,9 +35,9 @@ def load(bundle_json: str) -> int:
     """Load the rules bundle; returns how many rules are ready."""
     global _rules, _tabs
     bundle = json.loads(bundle_json)
-    _rules = load_bundle(bundle)
+    _rules = Catalog(load_bundle(bundle))
     _tabs = {data["id"]: data.get("tabs", []) for data in bundle["rules"]}
-    return len(_rules)
+    return len(_rules.rules)
 
 
 def utf16_offsets(text: str, offsets: list[int]) -> list[int]:

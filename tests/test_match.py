@@ -139,3 +139,38 @@ def test_scores_are_in_range_for_every_example(catalog):
         for example in rule.examples:
             for m in diagnose(example.paste, catalog):
                 assert MATCH_THRESHOLD <= m.score <= 1.0
+
+
+def test_prefilter_never_changes_an_answer(catalog):
+    """Running every pattern (no keys) gives the same matches as the indexed Catalog."""
+    import dataclasses
+    from pathlib import Path
+
+    from engine.keys import Keys
+    from engine.match import Catalog
+
+    unkeyed = [
+        dataclasses.replace(r, patterns=tuple(dataclasses.replace(p, keys=Keys()) for p in r.patterns),
+                            excludes=tuple(dataclasses.replace(p, keys=Keys()) for p in r.excludes))
+        for r in catalog
+    ]
+    indexed, plain = Catalog(catalog), Catalog(unkeyed)
+    texts = [e.paste for r in catalog for e in r.examples + r.near_misses]
+    texts += [p.read_text(errors="replace") for p in (Path(__file__).parent / "pastes").rglob("*.txt")]
+    for text in texts:
+        a = [(m.rule.id, m.score, m.context, m.evidence) for m in diagnose(text, indexed)]
+        b = [(m.rule.id, m.score, m.context, m.evidence) for m in diagnose(text, plain)]
+        assert a == b, text[:200]
+
+
+def test_keys_are_derived_from_regexes():
+    import re
+
+    from engine.keys import required
+
+    assert required(re.compile(r"\bECONNRESET\b")).alternatives == {("word", "econnreset")}
+    assert required(re.compile(r"\bE?CONNRESET\b")).alternatives == {("suffix", "connreset")}
+    assert required(re.compile(r"\bESYNTH1[A-Z]*\b")).alternatives == {("prefix", "esynth1")}
+    # Inside a group the neighbours are not known, so a plain substring is required.
+    assert required(re.compile(r"(?:getaddrinfo|lookup) \w+")).alternatives == {("needle", "getaddrinfo"), ("needle", "lookup")}
+    assert required(re.compile(r"\w+")).alternatives == frozenset()
