@@ -29,7 +29,8 @@ if str(ROOT) not in sys.path:
 from engine import __version__  # noqa: E402
 from engine.checks import check_catalog  # noqa: E402
 from engine.compile import Problem  # noqa: E402
-from engine.loader import load_rules, rule_to_data  # noqa: E402
+from engine.bundle import rule_to_data  # noqa: E402
+from engine.loader import load_rules  # noqa: E402
 from engine.model import Rule  # noqa: E402
 
 RULES = ROOT / "rules"

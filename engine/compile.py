@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from .keys import required
-from .model import FIX_RUNTIMES, Example, Faq, Pattern, Rule, Source
+from .keys import Keys, required
+from .model import FIX_RUNTIMES, Example, Faq, Pattern, Rule, Source, pattern_regex
 from .schema import Path, dotted
 
-__all__ = ["Locator", "NoLocations", "Problem", "compile_pattern", "compile_rule"]
+__all__ = ["Locator", "NoLocations", "Problem", "RulesError", "compile_pattern", "compile_rule"]
 
 
 @dataclass(frozen=True, order=True)
@@ -24,6 +25,14 @@ class Problem:
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}:{self.column}: {self.message}"
+
+
+class RulesError(Exception):
+    """Raised by callers that want an exception for a list of problems."""
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems = sorted(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
 
 
 class Locator(Protocol):
@@ -46,16 +55,8 @@ class NoLocations:
 
 def compile_pattern(spec: dict[str, Any]) -> re.Pattern[str]:
     """Compile one pattern entry; raises re.error for a bad regex."""
-    if "literal" in spec:
-        literal: str = spec["literal"]
-        body = re.escape(literal)
-        if literal[:1].isalnum() or literal[:1] == "_":
-            body = r"\b" + body
-        if literal[-1:].isalnum() or literal[-1:] == "_":
-            body = body + r"\b"
-        flags = re.MULTILINE if spec.get("case_sensitive") else re.MULTILINE | re.IGNORECASE
-        return re.compile(body, flags)
-    return re.compile(spec["regex"], re.MULTILINE)
+    kind = "literal" if "literal" in spec else "regex"
+    return pattern_regex(kind, spec[kind], bool(spec.get("case_sensitive")))
 
 
 def _patterns(
@@ -65,6 +66,9 @@ def _patterns(
     for i, spec in enumerate(specs):
         kind = "literal" if "literal" in spec else "regex"
         path = base + (i, kind)
+        if "keys" in spec:  # from the bundle: checked at build time, compiled when first used
+            out.append(_pattern(spec, kind, Keys(frozenset((k, v) for k, v in spec["keys"])), 0, 0))
+            continue
         try:
             regex = compile_pattern(spec)
         except re.error as exc:
@@ -77,22 +81,23 @@ def _patterns(
             problems.append(Problem(file, line, col, f"{dotted(path)}: regex matches empty text, so it would match every paste"))
             continue
         line, col = where.at(path)
-        out.append(
-            Pattern(
-                source=spec[kind],
-                kind=kind,
-                regex=regex,
-                weight=float(spec.get("weight", 0.5)),
-                when=tuple(spec.get("when", ())),
-                implies=spec.get("implies"),
-                generic=bool(spec.get("generic", False)),
-                case_sensitive=bool(spec.get("case_sensitive", False)),
-                keys=required(regex),
-                line=line,
-                column=col,
-            )
-        )
+        out.append(_pattern(spec, kind, required(regex), line, col))
     return tuple(out)
+
+
+def _pattern(spec: dict[str, Any], kind: str, keys: Keys, line: int, col: int) -> Pattern:
+    return Pattern(
+        source=spec[kind],
+        kind=kind,
+        weight=float(spec.get("weight", 0.5)),
+        when=tuple(spec.get("when", ())),
+        implies=spec.get("implies"),
+        generic=bool(spec.get("generic", False)),
+        case_sensitive=bool(spec.get("case_sensitive", False)),
+        keys=keys,
+        line=line,
+        column=col,
+    )
 
 
 def _examples(items: list[dict[str, Any]], base: Path, where: Locator) -> tuple[Example, ...]:

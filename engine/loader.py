@@ -7,26 +7,17 @@ browser (which gets rules as a JSON bundle) never needs it.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
 from pathlib import Path as FsPath
 from typing import Any
 
-from .compile import NoLocations, Problem, compile_rule
+from .compile import Problem, RulesError, compile_rule
 from .model import Rule
 from .schema import Path, validate
 
-__all__ = ["DEFAULT_RULES", "RulesError", "load_bundle", "load_rule_text", "load_rules", "load_schema", "rule_to_data"]
+__all__ = ["DEFAULT_RULES", "RulesError", "load_rule_text", "load_rules", "load_schema"]
 
 _ROOT = FsPath(__file__).resolve().parent.parent
 DEFAULT_RULES = _ROOT / "rules"
-
-
-class RulesError(Exception):
-    """Raised by callers that want an exception for a list of problems."""
-
-    def __init__(self, problems: Iterable[Problem]) -> None:
-        self.problems = sorted(problems)
-        super().__init__("\n".join(str(p) for p in self.problems))
 
 
 def load_schema(directory: FsPath | None = None) -> dict[str, Any]:
@@ -172,34 +163,3 @@ def _display(file: FsPath) -> str:
         return str(file.resolve().relative_to(FsPath.cwd().resolve()))
     except ValueError:
         return str(file)
-
-
-# --- the JSON bundle the browser loads ------------------------------------------
-
-
-def rule_to_data(rule: Rule) -> dict[str, Any]:
-    """The part of a rule the browser needs to match and to show a result."""
-    match: dict[str, Any] = {"patterns": [p.to_data() for p in rule.patterns]}
-    if rule.excludes:
-        match["exclude"] = [p.to_data() for p in rule.excludes]
-    if rule.wrapper:
-        match["wrapper"] = True
-    return {
-        "id": rule.id,
-        "title": rule.title,
-        "summary": rule.summary,
-        "category": rule.category,
-        "match": match,
-        "tabs": [runtime for runtime, _ in rule.fixes],
-    }
-
-
-def load_bundle(bundle: dict[str, Any]) -> list[Rule]:
-    """Rules from the compact JSON bundle written at build time (already checked)."""
-    rules: list[Rule] = []
-    for data in bundle["rules"]:
-        rule, problems = compile_rule(data, f"bundle:{data.get('id')}", NoLocations())
-        if rule is None:
-            raise RulesError(problems)
-        rules.append(rule)
-    return rules

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -19,6 +20,7 @@ __all__ = [
     "Pattern",
     "Rule",
     "Source",
+    "pattern_regex",
 ]
 
 CATEGORIES = ("network", "tls", "api", "tooling")
@@ -76,13 +78,29 @@ RUNTIME_LABELS = {
 }
 
 
+def pattern_regex(kind: str, source: str, case_sensitive: bool = False) -> re.Pattern[str]:
+    """Compile a pattern as rules define it; raises re.error for a bad regex.
+
+    A literal matches case-insensitively unless case_sensitive, with word
+    boundaries at whichever of its ends are word characters. Regexes are
+    multiline, so ^ and $ work per line.
+    """
+    if kind == "literal":
+        body = re.escape(source)
+        if source[:1].isalnum() or source[:1] == "_":
+            body = r"\b" + body
+        if source[-1:].isalnum() or source[-1:] == "_":
+            body = body + r"\b"
+        return re.compile(body, re.MULTILINE if case_sensitive else re.MULTILINE | re.IGNORECASE)
+    return re.compile(source, re.MULTILINE)
+
+
 @dataclass(frozen=True)
 class Pattern:
-    """One thing a rule looks for: a compiled regex with a weight and context hints."""
+    """One thing a rule looks for (a regex or literal) with a weight and context hints."""
 
     source: str  # the text the contributor wrote (regex or literal)
     kind: str  # "regex" or "literal"
-    regex: re.Pattern[str]
     weight: float
     when: tuple[str, ...] = ()  # counts only when the paste comes from one of these
     implies: str | None = None  # the context a hit on this pattern points to
@@ -92,9 +110,15 @@ class Pattern:
     line: int = 0  # where it was written, for messages
     column: int = 0
 
+    @functools.cached_property
+    def regex(self) -> re.Pattern[str]:
+        """The compiled regex, compiled on first use: most patterns never run for a given paste."""
+        return pattern_regex(self.kind, self.source, self.case_sensitive)
+
     def to_data(self) -> dict[str, object]:
         """The pattern as rule data (the inverse of the loader), for the JSON bundle."""
         data: dict[str, object] = {self.kind: self.source, "weight": self.weight}
+        data["keys"] = sorted([kind, value] for kind, value in self.keys.alternatives)
         if self.when:
             data["when"] = list(self.when)
         if self.implies:

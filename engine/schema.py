@@ -6,7 +6,6 @@ standard library only. Messages read "expected X, got Y".
 
 from __future__ import annotations
 
-import difflib
 import re
 from typing import Any
 
@@ -121,6 +120,8 @@ class _Validator:
             options = ", ".join(str(o) for o in schema["enum"])
             hint = ""
             if isinstance(value, str):
+                import difflib  # only when reporting a mistake
+
                 close = difflib.get_close_matches(value, [str(o) for o in schema["enum"]], n=1)
                 hint = f" (did you mean {close[0]}?)" if close else ""
             self.add(path, f"expected one of {options}, got {_describe(value)}{hint}")
@@ -199,6 +200,8 @@ class _Validator:
             if key in props:
                 self.check(item, props[key], path + (key,))
             elif extra is False:
+                import difflib  # only when reporting a mistake
+
                 close = difflib.get_close_matches(str(key), list(props), n=1)
                 hint = f" (did you mean '{close[0]}'?)" if close else f" (expected one of: {', '.join(props)})"
                 self.add(path + (key,), f"unknown field '{key}'{hint}", at_key=True)

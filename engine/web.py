@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 
 from . import __version__
-from .loader import load_bundle
+from .bundle import load_bundle
 from .match import Catalog, analyse
 from .model import RUNTIME_LABELS
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import build
-from engine.loader import load_bundle
+from engine.bundle import load_bundle
 
 ROOT = Path(__file__).resolve().parent.parent
 

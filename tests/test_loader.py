@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from engine.loader import load_bundle, load_rule_text, load_rules, load_schema, rule_to_data
+from engine.bundle import load_bundle, rule_to_data
+from engine.loader import load_rule_text, load_rules, load_schema
 
 HERE = Path(__file__).resolve().parent
 BROKEN = HERE / "broken_rules"

@@ -43,12 +43,17 @@
   // Start the worker (idempotent). The runtime keeps running across page changes.
   function startRuntime() {
     if (runtime.worker || runtime.failed) return;
+    if (window.__errataWorkerFailed) {
+      failAll("The diagnostic could not start: its files failed to load.");
+      return;
+    }
     if (typeof Worker === "undefined" || typeof WebAssembly === "undefined") {
       failAll("This browser cannot run the diagnostic (it needs WebAssembly and module workers).");
       return;
     }
     try {
-      runtime.worker = new Worker(new URL("assets/errata/worker.js", ROOT), { type: "module" });
+      // A script in <head> may have started it already, for a #diagnose= link.
+      runtime.worker = window.__errataWorker || new Worker(new URL("assets/errata/worker.js", ROOT), { type: "module" });
     } catch (error) {
       failAll("This browser cannot run the diagnostic (module workers are not supported).");
       return;
@@ -58,6 +63,7 @@
       if (msg.type === "progress") notify(msg.stage);
       else if (msg.type === "ready") {
         runtime.ready = true;
+        runtime.timings = msg.timings; // worker clock, for the benchmarks
         notify(null);
       } else if (msg.type === "result" || (msg.type === "error" && msg.id)) {
         const pending = runtime.waiting.get(msg.id);

@@ -1,5 +1,5 @@
 // Module worker that runs the Python rule engine under Pyodide, off the page's thread.
-// Messages in:  {type: "diagnose", id, text}
+// Messages in:  {type: "start"}, {type: "diagnose", id, text}
 // Messages out: {type: "progress", stage}, {type: "ready", rules}, {type: "result", id, result},
 //               {type: "error", id?, message}
 // The runtime, the engine wheel and the rules all come from this site's own origin.
@@ -19,42 +19,54 @@ async function fetchOk(url, as) {
   return as === "json" ? response.json() : as === "text" ? response.text() : response.arrayBuffer();
 }
 
+let timings = null;
+
 async function boot() {
   progress("Loading the Python runtime");
-  const manifest = await fetchOk(new URL("manifest.json", runtimeURL), "json");
   const pyodideBase = new URL("pyodide/", runtimeURL);
-  // Start all downloads at once; the runtime is the long pole.
+  // Start everything at once; the runtime is the long pole.
+  const runtime = import(new URL("pyodide.mjs", pyodideBase).href).then(({ loadPyodide }) =>
+    loadPyodide({ indexURL: pyodideBase.href, stdout: () => {}, stderr: () => {} }));
+  const manifest = await fetchOk(new URL("manifest.json", runtimeURL), "json");
   const wheel = fetchOk(new URL(`${manifest.wheel}?v=${manifest.stamp}`, runtimeURL));
   const rules = fetchOk(new URL(`${manifest.rules}?v=${manifest.stamp}`, runtimeURL), "text");
-  const { loadPyodide } = await import(new URL("pyodide.mjs", pyodideBase).href);
-  const pyodide = await loadPyodide({ indexURL: pyodideBase.href, stdout: () => {}, stderr: () => {} });
+  const pyodide = await runtime;
+  const booted = performance.now();
   progress("Loading the rules");
   pyodide.unpackArchive(await wheel, "wheel");
   const web = pyodide.pyimport("engine.web");
+  const imported = performance.now();
   const count = web.load(await rules);
   engine = web;
-  postMessage({ type: "ready", rules: count });
+  const loaded = performance.now();
+  timings = { origin: performance.timeOrigin, booted, imported, loaded, rules: count };
 }
 
 function start() {
-  if (!booting) {
-    booting = boot().catch((error) => {
-      postMessage({ type: "error", message: `The diagnostic could not start: ${error.message || error}` });
-      throw error;
-    });
-  }
+  if (!booting) booting = boot();
   return booting;
+}
+
+function startFailure(error) {
+  return `The diagnostic could not start: ${error.message || error}`;
 }
 
 onmessage = async (event) => {
   const message = event.data || {};
   if (message.type === "start") {
-    start().catch(() => {});
+    // Every start request is answered once the engine is ready, so a page that
+    // adopts an already running worker still learns that it is ready.
+    start().then(
+      () => postMessage({ type: "ready", timings }),
+      (error) => postMessage({ type: "error", message: startFailure(error) }),
+    );
     return;
   }
   if (message.type !== "diagnose") return;
   try {
-    await start();
+    await start().catch((error) => {
+      throw new Error(startFailure(error));
+    });
     const result = JSON.parse(engine.diagnose(String(message.text)));
     postMessage({ type: "result", id: message.id, result });
   } catch (error) {
