@@ -240,6 +240,48 @@ def bundle_rules(rules: list[Rule], out: Path) -> Path:
     return out
 
 
+def _pinned(package: str) -> str:
+    """The version requirements.txt pins for a package."""
+    for line in (ROOT / "requirements.txt").read_text().splitlines():
+        name, _, version = line.partition("==")
+        if name.strip().lower() == package.lower():
+            return version.strip()
+    raise BuildError(f"requirements.txt does not pin {package}")
+
+
+def build_pyyaml_wheel(out_dir: Path) -> Path:
+    """A pure-Python PyYAML wheel for the rule playground (PyPI has none Pyodide can load).
+
+    Built once from the pinned source release with the C extension turned off, then reused.
+    """
+    version = _pinned("PyYAML")
+    target = out_dir / f"pyyaml-{version}-py3-none-any.whl"
+    if target.is_file():
+        return target
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        proc = subprocess.run(
+            [sys.executable, "-m", "pip", "wheel", "--quiet", "--disable-pip-version-check", "--no-deps",
+             "--no-binary", "pyyaml", f"pyyaml=={version}", "--wheel-dir", tmp],
+            cwd=tmp, capture_output=True, text=True, env=dict(os.environ, PYYAML_FORCE_LIBYAML="0"),
+        )
+        built = list(Path(tmp).glob("*-py3-none-any.whl"))
+        if proc.returncode != 0 or len(built) != 1:
+            raise BuildError(f"building a pure-Python PyYAML {version} wheel failed:\n{proc.stderr[-2000:]}")
+        shutil.copy2(built[0], target)
+    return target
+
+
+def publish_rule_sources(out_dir: Path) -> None:
+    """Copy the rule YAML files (and the new-rule template) for the playground's ?rule=<id>."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for old in out_dir.glob("*.yaml"):
+        old.unlink()
+    for path in RULES.glob("*.yaml"):
+        shutil.copy2(path, out_dir / path.name)
+    shutil.copy2(TEMPLATE, out_dir / "_template.yaml")
+
+
 def _pinned_pyodide_version() -> str:
     lock = json.loads((ROOT / "package-lock.json").read_text())
     return lock["packages"]["node_modules/pyodide"]["version"]
@@ -285,9 +327,12 @@ def prepare_docs(rules: list[Rule], wheel: bool = True) -> None:
         raise BuildError("no engine wheel built yet")
     bundle = bundle_rules(rules, RUNTIME / "rules.json")
     version = copy_runtime(RUNTIME / "pyodide")
+    pyyaml = build_pyyaml_wheel(RUNTIME)
+    publish_rule_sources(RUNTIME / "rules")
     manifest = {
         "engine": __version__,
         "wheel": wheel_path.name,
+        "pyyaml": pyyaml.name,
         "rules": bundle.name,
         "pyodide": version,
         # Changes whenever the engine or the rules change, to bust caches.

@@ -14,7 +14,7 @@ from .bundle import load_bundle
 from .match import Catalog, analyse
 from .model import RUNTIME_LABELS
 
-__all__ = ["diagnose", "load", "utf16_offsets"]
+__all__ = ["check_rule", "diagnose", "load", "redact", "utf16_offsets"]
 
 _rules: Catalog = Catalog([])
 _tabs: dict[str, list[str]] = {}
@@ -80,3 +80,39 @@ def diagnose(text: str) -> str:
             }
         )
     return json.dumps({"engine": __version__, "partial": result.partial, "context": result.context, "matches": matches})
+
+
+def redact(text: str) -> str:
+    """Secrets removed from a paste before it is shared: the text and what was removed."""
+    from .redact import redact as _redact
+
+    clean, removed = _redact(text)
+    kinds: dict[str, int] = {}
+    for r in removed:
+        kinds[r.kind] = kinds.get(r.kind, 0) + 1
+    return json.dumps({"text": clean, "removed": kinds})
+
+
+def check_rule(yaml_text: str, paste: str, schema_json: str) -> str:
+    """The rule playground: every problem `build.py check` would report, and how the rule matches a paste."""
+    from .checks import CHECKS
+    from .loader import load_rule_text
+
+    rule, problems = load_rule_text(yaml_text, "rule.yaml", json.loads(schema_json))
+    out: dict[str, object] = {"rule": rule.id if rule else None, "score": None, "rank": None, "matches": [], "evidence": []}
+    if rule is not None:
+        catalog = {r.id: r for r in _rules.rules if r.id != rule.id}
+        catalog[rule.id] = rule
+        for check in CHECKS:
+            problems.extend(check(rule, catalog))
+        if paste.strip():
+            result = analyse(paste, Catalog(sorted(catalog.values(), key=lambda r: r.id)))
+            out["matches"] = [{"id": m.rule.id, "score": m.score} for m in result.matches]
+            for rank, m in enumerate(result.matches, 1):
+                if m.rule.id == rule.id:
+                    starts = utf16_offsets(paste, [e.start for e in m.evidence])
+                    ends = utf16_offsets(paste, [e.end for e in m.evidence])
+                    out.update(score=m.score, rank=rank, context=m.context,
+                               evidence=[{"start": a, "end": b} for a, b in zip(starts, ends)])
+    out["problems"] = [{"line": p.line, "column": p.column, "message": p.message, "text": str(p)} for p in sorted(problems)]
+    return json.dumps(out)

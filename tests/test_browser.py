@@ -117,6 +117,75 @@ def test_search_finds_codes_and_messages(page, site):
         page.keyboard.press("Escape")
 
 
+def test_playground_opens_a_rule_and_tries_it(page, site):
+    page.goto(site.url("playground/?rule=econnreset"))
+    page.wait_for_function("() => document.querySelector('[data-playground-rule]').value.includes('id: econnreset')")
+    page.fill("textarea[data-playground-input]", NODE_RESET)
+    page.click("button[data-playground-run]")
+    page.wait_for_selector("[data-playground-results][data-state=done]", timeout=120_000)
+    assert page.locator("[data-playground-results] [data-rule-id=econnreset]").count() == 1
+    assert page.locator("[data-playground-problem]").count() == 0
+
+
+def test_playground_reports_located_problems_in_broken_yaml(page, site):
+    page.goto(site.url("playground/"))
+    page.wait_for_function("() => document.querySelector('[data-playground-rule]').value.includes('id: ')")
+    page.fill("textarea[data-playground-rule]", "id: broken-rule\ntitle: [unclosed\nsummary: x\n")
+    page.click("button[data-playground-run]")
+    page.wait_for_selector("[data-playground-results][data-state=done]", timeout=120_000)
+    problems = page.eval_on_selector_all("[data-playground-problem]", "els => els.map(e => e.textContent)")
+    assert problems and all(__import__("re").match(r"\d+:\d+ ", p) for p in problems), problems
+    # The template itself explains the fields and fails until filled in.
+    page.goto(site.url("playground/"))
+    page.wait_for_function("() => document.querySelector('[data-playground-rule]').value.includes('id: ')")
+    page.click("button[data-playground-run]")
+    page.wait_for_selector("[data-playground-results][data-state=done]", timeout=120_000)
+    assert page.locator("[data-playground-problem]").count() > 3
+
+
+SECRET = "sk-ant-api03-Zx9Qw8Er7Ty6Ui5Op4As3Df2Gh1Jk0LzXcVbNm"
+
+
+def test_missing_error_report_is_redacted_and_only_on_click(page, site):
+    page.goto(site.url("diagnose/"))
+    run_paste(page, KEYERROR + "\nANTHROPIC_API_KEY=" + SECRET)
+    assert page.locator("[data-diagnose-share]").count() == 0
+    page.click("[data-diagnose-report-missing]")
+    page.wait_for_selector("[data-diagnose-share] a[href*='issues/new']")
+    shown = page.text_content("[data-diagnose-redacted]")
+    href = page.get_attribute("[data-diagnose-share] a", "href")
+    assert SECRET not in shown and SECRET not in href
+    assert "[REDACTED anthropic-key]" in shown
+    assert "template=missing-error.yml" in href
+
+
+def test_share_link_is_redacted_and_carried_in_the_fragment(page, site):
+    page.goto(site.url("diagnose/"))
+    run_paste(page, NODE_RESET + "\n> Authorization: Bearer " + SECRET)
+    page.click("[data-diagnose-share-link]")
+    page.wait_for_selector("[data-diagnose-copy-link]")
+    link = page.get_attribute("[data-diagnose-copy-link]", "data-diagnose-copy-link")
+    assert "#diagnose=" in link and "?" not in link
+    assert SECRET not in link and quote(SECRET) not in link
+    page.goto(link)
+    page.wait_for_selector(f"{RESULTS}[data-state=done]", timeout=90_000)
+    assert ranked_ids(page)[0] == "econnreset"
+
+
+def test_runtime_that_fails_to_load_gives_a_clear_error_state(chromium, site):
+    context = chromium.new_context()
+    context.route("**/runtime/pyodide/**", lambda route: route.abort())
+    page = context.new_page()
+    page.goto(site.url("diagnose/"))
+    page.fill("textarea[data-diagnose-input]", NODE_RESET)
+    page.click("button[data-diagnose-run]")
+    page.wait_for_selector(f"{RESULTS}[data-state=error]", timeout=90_000)
+    message = page.text_content(RESULTS)
+    assert "could not start" in message and page.locator(f"{RESULTS} a[href$='/errors/']").count() == 1
+    assert page.locator(".md-search__input").count() == 1  # the rest of the page still works
+    context.close()
+
+
 def test_no_request_leaves_the_origin_and_no_console_errors(site, browser_log):
     """Checked over every page visited by the tests above (runs last in this module)."""
     foreign = [u for u in browser_log.requests if not u.startswith(site.base) and not u.startswith(("data:", "blob:"))]

@@ -82,15 +82,18 @@
     runtime.worker.postMessage({ type: "start" });
   }
 
-  function diagnose(text) {
+  // Ask the worker for something ({type: "diagnose" | "redact" | "playground", ...}).
+  function request(message) {
     startRuntime();
     if (runtime.failed) return Promise.reject(new Error(runtime.failed));
     const id = runtime.nextId++;
     return new Promise((resolve, reject) => {
       runtime.waiting.set(id, { resolve, reject });
-      runtime.worker.postMessage({ type: "diagnose", id, text });
+      runtime.worker.postMessage({ ...message, id });
     });
   }
+
+  const diagnose = (text) => request({ type: "diagnose", text });
 
   // --- rendering ---------------------------------------------------------------
 
@@ -143,6 +146,78 @@
     return pre;
   }
 
+  // --- sharing and reporting: always redacted, always shown before anything leaves ------
+
+  const REPO = "https://github.com/errata-dev/errata";
+  const MAX_REPORT = 4000; // keep prefilled GitHub URLs within what browsers and GitHub accept
+
+  function firstErrorLine(text) {
+    const line = text.split("\n").find((l) => /error|exception|fail|refused|reset|timed? ?out/i.test(l)) || text.split("\n")[0];
+    return line.trim().slice(0, 80);
+  }
+
+  // Show the redacted text and what was removed, then offer the action as a link or a copy.
+  async function sharePanel(box, action) {
+    const old = box.root.querySelector(".errata-share");
+    if (old) old.remove();
+    const panel = el("div", { class: "errata-share", "data-diagnose-share": action.kind });
+    box.root.append(panel);
+    panel.append(el("p", {}, "Preparing a redacted copy…"));
+    let redacted;
+    try {
+      redacted = await request({ type: "redact", text: box.input.value.slice(0, action.limit || Infinity) });
+    } catch (error) {
+      panel.replaceChildren(el("p", { class: "errata-error" }, String(error.message || error)));
+      return;
+    }
+    const removed = Object.entries(redacted.removed).map(([kind, n]) => `${n} ${kind}${n > 1 ? "s" : ""}`);
+    panel.replaceChildren(
+      el("p", {}, removed.length ? `Removed before sharing: ${removed.join(", ")}. Check the text below for anything else private.`
+        : "No secrets were found. Check the text below for anything private before sharing."),
+      el("pre", { class: "errata-share__text", "data-diagnose-redacted": "" }, redacted.text),
+      action.render(redacted.text),
+    );
+  }
+
+  function issueLink(template, fields) {
+    const url = new URL(`${REPO}/issues/new`);
+    url.searchParams.set("template", template);
+    Object.entries(fields).forEach(([key, value]) => url.searchParams.set(key, value));
+    return url.href;
+  }
+
+  function reportMissing(box) {
+    sharePanel(box, {
+      kind: "missing", limit: MAX_REPORT,
+      render: (text) => el("a", { class: "md-button", href: issueLink("missing-error.yml", {
+        title: `Missing error: ${firstErrorLine(text)}`, paste: text,
+        skeleton: "id: \ntitle: \nmatch:\n  patterns:\n    - literal: \n      weight: 0.9\n",
+      }), target: "_blank", rel: "noopener" }, "Open the issue on GitHub"),
+    });
+  }
+
+  function reportWrong(box, ruleId) {
+    sharePanel(box, {
+      kind: "wrong", limit: MAX_REPORT,
+      render: (text) => el("a", { class: "md-button", href: issueLink("wrong-diagnosis.yml", {
+        title: `Wrong diagnosis: ${ruleId} for ${firstErrorLine(text)}`, paste: text, got: ruleId,
+      }), target: "_blank", rel: "noopener" }, "Open the report on GitHub"),
+    });
+  }
+
+  function share(box) {
+    sharePanel(box, {
+      kind: "link",
+      render: (text) => {
+        const link = new URL("diagnose/", ROOT);
+        link.hash = "diagnose=" + encodeURIComponent(text);
+        const button = el("button", { type: "button", class: "md-button", "data-diagnose-copy-link": link.href }, "Copy the link");
+        button.addEventListener("click", () => navigator.clipboard && navigator.clipboard.writeText(link.href));
+        return el("p", {}, button, " The text travels in the link's fragment, which browsers never send to a server.");
+      },
+    });
+  }
+
   function renderResult(box, text, result) {
     const results = box.results;
     results.replaceChildren();
@@ -153,6 +228,9 @@
           el("a", { href: new URL("errors/", ROOT).href }, "Browse the catalog"),
           " or use the search (press /) with the error code or message."),
       );
+      const missing = el("button", { type: "button", class: "md-button", "data-diagnose-report-missing": "" }, "Report this missing error");
+      missing.addEventListener("click", () => reportMissing(box));
+      results.append(missing);
     } else {
       const list = el("ol", { class: "errata-matches" });
       result.matches.forEach((match) => {
@@ -166,15 +244,25 @@
             el("a", { class: "errata-match__title", href: href.pathname + href.search }, match.title),
             el("span", { class: "errata-match__meta" }, ` ${meta.join(" · ")}`),
             el("p", { class: "errata-match__summary" }, match.summary),
-            excerpt(text, match.evidence)),
+            excerpt(text, match.evidence),
+            wrongButton(box, match.id)),
         );
       });
       results.append(list);
+      const shareButton = el("button", { type: "button", class: "md-button", "data-diagnose-share-link": "" }, "Share this diagnosis");
+      shareButton.addEventListener("click", () => share(box));
+      results.append(shareButton);
     }
     if (result.partial) {
       results.append(el("p", { class: "errata-partial" },
         "This paste is very long: only its beginning, its end and the lines that look like errors were read."));
     }
+  }
+
+  function wrongButton(box, ruleId) {
+    const button = el("button", { type: "button", class: "errata-match__wrong", "data-diagnose-report-wrong": ruleId }, "Wrong match?");
+    button.addEventListener("click", () => reportWrong(box, ruleId));
+    return button;
   }
 
   function setState(box, state, status) {
@@ -190,6 +278,8 @@
       return;
     }
     const ticket = (box.ticket = (box.ticket || 0) + 1);
+    const panel = box.root.querySelector(".errata-share");
+    if (panel) panel.remove();
     const starting = !runtime.ready;
     setState(box, starting ? "loading" : "running", starting ? "Starting the Python runtime (first time only)…" : "Reading…");
     const onStage = (stage) => {
@@ -215,6 +305,83 @@
     }
   }
 
+  // --- the rule playground (CONTRACT section 6) ----------------------------------------
+
+  function playgroundProblems(result) {
+    return el("ul", { class: "errata-problems" }, ...result.problems.map((p) =>
+      el("li", { "data-playground-problem": "", "data-line": String(p.line), "data-column": String(p.column) },
+        el("code", {}, `${p.line}:${p.column}`), ` ${p.message}`)));
+  }
+
+  async function runPlayground(pg) {
+    const ticket = (pg.ticket = (pg.ticket || 0) + 1);
+    const starting = !runtime.ready;
+    pg.results.setAttribute("data-state", starting ? "loading" : "running");
+    pg.status.textContent = starting ? "Starting the Python runtime…" : "Checking…";
+    try {
+      const result = await request({ type: "playground", yaml: pg.rule.value, paste: pg.input.value });
+      if (pg.ticket !== ticket) return;
+      pg.results.replaceChildren();
+      if (result.rule && result.score !== null) {
+        pg.results.append(el("div", { class: "errata-match", "data-rule-id": result.rule },
+          el("strong", {}, `${result.rule} matched`),
+          ` with score ${result.score.toFixed(2)}, ranked #${result.rank} of ${result.matches.length}` +
+            (result.context ? `, from ${result.context}` : "") + ".",
+          excerpt(pg.input.value, result.evidence)));
+      } else if (result.rule && pg.input.value.trim()) {
+        const others = result.matches.map((m) => m.id).join(", ");
+        pg.results.append(el("p", {}, `${result.rule} did not match this paste.` + (others ? ` It matched: ${others}.` : "")));
+      }
+      if (result.problems.length) {
+        pg.results.append(el("p", {}, `${result.problems.length} problem${result.problems.length === 1 ? "" : "s"} that build.py check would report:`),
+          playgroundProblems(result));
+      } else if (result.rule) {
+        pg.results.append(el("p", { class: "errata-ok" }, "No problems: this rule passes every check."));
+      }
+      pg.results.setAttribute("data-state", "done");
+      pg.status.textContent = "";
+    } catch (error) {
+      if (pg.ticket !== ticket) return;
+      pg.results.replaceChildren(el("p", { class: "errata-error" }, String(error.message || error)));
+      pg.results.setAttribute("data-state", "error");
+      pg.status.textContent = "";
+    }
+  }
+
+  async function setupPlayground(root) {
+    if (root.dataset.wired) return;
+    root.dataset.wired = "1";
+    const pg = {
+      rule: root.querySelector("[data-playground-rule]"),
+      input: root.querySelector("[data-playground-input]"),
+      results: root.querySelector("[data-playground-results]"),
+      status: root.querySelector("[data-playground-status]"),
+    };
+    root.querySelector("[data-playground-run]").addEventListener("click", () => runPlayground(pg));
+    pg.rule.addEventListener("focus", startRuntime, { once: true });
+    root.querySelector("[data-playground-copy]").addEventListener("click", () => {
+      if (navigator.clipboard) navigator.clipboard.writeText(pg.rule.value);
+    });
+    root.querySelector("[data-playground-pr]").addEventListener("click", () => {
+      const id = (pg.rule.value.match(/^id:\s*["']?([a-z0-9-]+)/m) || [])[1] || "new-rule";
+      const url = new URL(`${REPO}/new/main/rules`);
+      url.searchParams.set("filename", `${id}.yaml`);
+      url.searchParams.set("value", pg.rule.value);
+      window.open(url.href, "_blank", "noopener");
+    });
+    const wanted = new URLSearchParams(location.search).get("rule");
+    const name = wanted && /^[a-z0-9]+(-[a-z0-9]+)*$/.test(wanted) ? `${wanted}.yaml` : "_template.yaml";
+    try {
+      const response = await fetch(new URL(`runtime/rules/${name}`, ROOT));
+      if (!response.ok) throw new Error(`no rule named ${wanted}`);
+      if (!pg.rule.value.trim()) pg.rule.value = await response.text();
+      root.dataset.loaded = name;
+    } catch (error) {
+      pg.status.textContent = `Could not open ${name}: ${error.message}. Starting from the template instead.`;
+    }
+    (window.requestIdleCallback || ((fn) => setTimeout(fn, 200)))(startRuntime);
+  }
+
   // --- wiring, on every page (instant navigation swaps pages without reloading) ----
 
   function deepLinkText() {
@@ -237,6 +404,7 @@
 
   function setup() {
     selectFixTab();
+    document.querySelectorAll("[data-playground]").forEach(setupPlayground);
     const boxes = Array.from(document.querySelectorAll("[data-diagnose]")).map((root) => ({
       root,
       input: root.querySelector("[data-diagnose-input]"),
@@ -279,5 +447,5 @@
     document.addEventListener("DOMContentLoaded", setup);
   }
 
-  window.errataDiagnostic = { startRuntime, diagnose, runtime };
+  window.errataDiagnostic = { startRuntime, diagnose, request, runtime };
 })();
