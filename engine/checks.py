@@ -77,7 +77,7 @@ def check_markdown(rule: Rule, catalog: dict[str, Rule]) -> Iterable[Problem]:
     where = rule.where if rule.where is not None else NoLocations()
     for path, text in _markdown_fields(rule):
         prose = _blank_code(text)
-        name = ".".join(str(p) if isinstance(p, str) else f"[{p}]" for p in path).replace(".[", "[")
+        name = _name(path)
         for m in _HTML.finditer(prose):
             line, col = where.inside(path, m.start())  # type: ignore[attr-defined]
             shown = text[m.start() : m.end()][:40]
@@ -128,81 +128,6 @@ def check_backtracking_timed(rule: Rule, catalog: dict[str, Rule]) -> Iterable[P
     for index, reason in sorted(timed_risks([p.source for _, p in candidates]).items()):
         path = candidates[index][0]
         yield _at(rule, path, f"{_name(path)}: regex is prone to catastrophic backtracking: {reason}")
-
-
-_CODE = re.compile(r"(?ms)^(\s*)(`{3,}|~{3,}).*?^\1\2[ \t]*$|(`+)(?!`).+?(?<!`)\3(?!`)")
-_HTML = re.compile(r"<\s*/?\s*[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?\s*>|<!--|<!\[CDATA\[|<![A-Za-z]|<\?")
-_LINK = re.compile(r"\]\(\s*<?([^)\s>]+)|^\s*\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)|<([A-Za-z][A-Za-z0-9+.-]*:[^>\s]*)>", re.MULTILINE)
-
-
-def _markdown_fields(rule: Rule) -> Iterable[tuple[Path, str]]:
-    yield ("title",), rule.title
-    yield ("summary",), rule.summary
-    yield ("meaning",), rule.meaning
-    for i, cause in enumerate(rule.causes):
-        yield ("causes", i), cause
-    for runtime, body in rule.fixes:
-        yield ("fixes", runtime), body
-    yield ("if_that_fails",), rule.if_that_fails
-    yield ("prevention",), rule.prevention
-    for i, faq in enumerate(rule.faqs):
-        yield ("faqs", i, "q"), faq.q
-        yield ("faqs", i, "a"), faq.a
-    for i, source in enumerate(rule.sources):
-        yield ("sources", i, "title"), source.title
-
-
-def _blank_code(text: str) -> str:
-    """The text with code spans and fenced blocks blanked out (same length, so offsets hold)."""
-    return _CODE.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text)
-
-
-def check_markdown(rule: Rule, catalog: dict[str, Rule]) -> Iterable[Problem]:
-    """Rule text is Markdown without raw HTML, and links go to http(s) pages or other rules."""
-    where = rule.where if rule.where is not None else NoLocations()
-    for path, text in _markdown_fields(rule):
-        prose = _blank_code(text)
-        name = ".".join(str(p) if isinstance(p, str) else f"[{p}]" for p in path).replace(".[", "[")
-        for m in _HTML.finditer(prose):
-            line, col = where.inside(path, m.start())  # type: ignore[attr-defined]
-            shown = text[m.start() : m.end()][:40]
-            yield Problem(rule.path, line, col, f"{name}: raw HTML is not allowed in rule text, got {shown!r}; write Markdown, or put code in backticks")
-        for m in _LINK.finditer(prose):
-            target = next(g for g in m.groups() if g)
-            start = m.start(m.lastindex or 1)
-            parts = urlsplit(target)
-            if parts.scheme in ("http", "https") and parts.hostname:
-                continue
-            if not parts.scheme and not target.startswith("//"):
-                rule_id = target.split("#")[0].removesuffix(".md")
-                if target.startswith("#") or (target.split("#")[0].endswith(".md") and rule_id in catalog):
-                    continue
-                line, col = where.inside(path, start)  # type: ignore[attr-defined]
-                yield Problem(rule.path, line, col, f"{name}: link to another error as '<id>.md' (a rule that exists), got {target!r}")
-                continue
-            line, col = where.inside(path, start)  # type: ignore[attr-defined]
-            yield Problem(rule.path, line, col, f"{name}: links must be http(s) URLs, got {target!r}")
-
-
-def _patterns_with_paths(rule: Rule) -> Iterable[tuple[Path, Pattern]]:
-    for i, p in enumerate(rule.patterns):
-        yield ("match", "patterns", i, p.kind), p
-    for i, p in enumerate(rule.excludes):
-        yield ("match", "exclude", i, p.kind), p
-
-
-def check_backtracking(rule: Rule, catalog: dict[str, Rule]) -> Iterable[Problem]:
-    """Regexes must not be prone to catastrophic backtracking (static look, then timed runs)."""
-    patterns = [(path, p) for path, p in _patterns_with_paths(rule) if p.kind == "regex"]
-    static = {i: backtracking_risk(p.source) for i, (_, p) in enumerate(patterns)}
-    timed = timed_risks([p.source for i, (_, p) in enumerate(patterns) if not static[i]])
-    unflagged = [i for i in range(len(patterns)) if not static[i]]
-    reasons = {i: r for i, r in static.items() if r}
-    reasons.update({unflagged[k]: r for k, r in timed.items()})
-    for i, reason in sorted(reasons.items()):
-        path, _ = patterns[i]
-        name = ".".join(str(p) if isinstance(p, str) else f"[{p}]" for p in path).replace(".[", "[")
-        yield _at(rule, path, f"{name}: regex is prone to catastrophic backtracking: {reason}")
 
 
 def check_examples(rule: Rule, catalog: dict[str, Rule]) -> Iterable[Problem]:

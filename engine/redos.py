@@ -152,7 +152,7 @@ def _pump(stream, lines: queue.Queue[str | None]) -> None:  # type: ignore[no-un
     lines.put(None)
 
 
-def timed_risks(sources: list[str], seconds_per_pattern: float = 5.0) -> dict[int, str]:
+def timed_risks(sources: list[str], seconds_per_pattern: float = 2.0) -> dict[int, str]:
     """Timed backtracking check of many patterns at once: {index: reason} for the risky ones.
 
     Where no child process can be started (the browser), returns {} and the static

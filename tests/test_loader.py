@@ -71,3 +71,31 @@ def test_valid_rule_text_compiles_with_locations():
     assert problems == [] and rule is not None
     assert rule.patterns[0].line > 1
     assert rule.examples[0].line > rule.patterns[0].line
+
+
+HOSTILE = sorted((HERE / "hostile_rules").glob("*.yaml"))
+
+
+@pytest.mark.parametrize("path", HOSTILE, ids=[p.stem for p in HOSTILE])
+def test_hostile_rule_is_rejected_with_a_located_message(path, tmp_path, monkeypatch):
+    import build
+
+    shutil.copy(path, tmp_path / path.name)
+    shutil.copy(HERE.parent / "rules" / "schema.json", tmp_path)
+    monkeypatch.chdir(tmp_path)
+    _, problems = build.load_and_check(tmp_path)
+    messages = [str(p) for p in problems]
+    for expected in path.with_suffix(".expected").read_text(encoding="utf-8").splitlines():
+        assert expected in messages
+
+
+def test_a_hostile_rule_stops_the_build(tmp_path):
+    import build
+
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    shutil.copy(HERE.parent / "rules" / "schema.json", rules)
+    shutil.copy(HERE / "hostile_rules" / "script-in-markdown.yaml", rules)
+    with pytest.raises(build.BuildError, match="raw HTML is not allowed"):
+        build.build_site(tmp_path / "site", rules_dir=rules)
+    assert not (tmp_path / "site").exists()
