@@ -272,12 +272,12 @@ def build_pyyaml_wheel(out_dir: Path) -> Path:
     return target
 
 
-def publish_rule_sources(out_dir: Path) -> None:
+def publish_rule_sources(out_dir: Path, rules_dir: Path = RULES) -> None:
     """Copy the rule YAML files (and the new-rule template) for the playground's ?rule=<id>."""
     out_dir.mkdir(parents=True, exist_ok=True)
     for old in out_dir.glob("*.yaml"):
         old.unlink()
-    for path in RULES.glob("*.yaml"):
+    for path in rules_dir.glob("*.yaml"):
         shutil.copy2(path, out_dir / path.name)
     shutil.copy2(TEMPLATE, out_dir / "_template.yaml")
 
@@ -314,10 +314,10 @@ def _engine_sources_newer_than(path: Path) -> bool:
     return any(p.stat().st_mtime > stamp for p in (ROOT / "engine").glob("*.py")) or (ROOT / "pyproject.toml").stat().st_mtime > stamp
 
 
-def prepare_docs(rules: list[Rule], wheel: bool = True) -> None:
+def prepare_docs(rules: list[Rule], wheel: bool = True, rules_dir: Path = RULES) -> None:
     """Steps 2-5 into docs/: pages, engine wheel, rules bundle, runtime, manifest."""
     render_pages(rules, DOCS / "errors")
-    shutil.copy2(RULES / "schema.json", DOCS / "schema.json")
+    shutil.copy2(rules_dir / "schema.json", DOCS / "schema.json")
     existing = sorted(RUNTIME.glob("errata_engine-*.whl"))
     if wheel and (not existing or _engine_sources_newer_than(existing[-1])):
         wheel_path = build_wheel(RUNTIME)
@@ -328,7 +328,7 @@ def prepare_docs(rules: list[Rule], wheel: bool = True) -> None:
     bundle = bundle_rules(rules, RUNTIME / "rules.json")
     version = copy_runtime(RUNTIME / "pyodide")
     pyyaml = build_pyyaml_wheel(RUNTIME)
-    publish_rule_sources(RUNTIME / "rules")
+    publish_rule_sources(RUNTIME / "rules", rules_dir)
     manifest = {
         "engine": __version__,
         "wheel": wheel_path.name,
@@ -344,8 +344,8 @@ def prepare_docs(rules: list[Rule], wheel: bool = True) -> None:
 # --- step 6: mkdocs ---------------------------------------------------------------
 
 
-def _mkdocs(*args: str, site_url: str | None = None) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, ERRATA_PAGES_READY="1", NO_MKDOCS_2_WARNING="1")
+def _mkdocs(*args: str, site_url: str | None = None, rules_dir: Path = RULES) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, ERRATA_PAGES_READY="1", NO_MKDOCS_2_WARNING="1", ERRATA_RULES=str(rules_dir))
     if site_url:
         env["ERRATA_SITE_URL"] = site_url
     return subprocess.run([sys.executable, "-m", "mkdocs", *args], cwd=ROOT, env=env, capture_output=True, text=True)
@@ -360,11 +360,11 @@ def build_site(site_dir: Path = SITE, site_url: str | None = None, rules_dir: Pa
     started = time.perf_counter()
     rules = _checked_rules(rules_dir)
     print(f"[1/3] {len(rules)} rules loaded and checked", flush=True)
-    prepare_docs(rules)
+    prepare_docs(rules, rules_dir=rules_dir)
     print("[2/3] pages, engine wheel, rules bundle and Pyodide runtime ready in docs/", flush=True)
     staging = Path(tempfile.mkdtemp(prefix=".site-", dir=site_dir.parent))
     try:
-        proc = _mkdocs("build", "--strict", "--site-dir", str(staging), site_url=site_url)
+        proc = _mkdocs("build", "--strict", "--site-dir", str(staging), site_url=site_url, rules_dir=rules_dir)
         if proc.returncode != 0:
             raise BuildError("mkdocs build --strict failed:\n" + (proc.stderr or proc.stdout)[-4000:])
         if not (staging / "index.html").is_file():

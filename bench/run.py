@@ -264,7 +264,7 @@ def bench_build(quick: bool) -> None:
                     sys.stdout = stdout
             # The same pages through a plain mkdocs build (no rules, wheel or runtime steps).
             start = time.perf_counter()
-            proc = build._mkdocs("build", "--site-dir", str(work / "plain"))
+            proc = build._mkdocs("build", "--site-dir", str(work / "plain"), rules_dir=rules_dir)
             plain = time.perf_counter() - start
             assert proc.returncode == 0, proc.stderr[-2000:]
             pages = len(list((work / "site").rglob("index.html")))

@@ -34,7 +34,7 @@ def on_pre_build(config, **kwargs):
             build.prepare_docs(rules)
         _state["rules"] = rules
     else:
-        _state["rules"], _ = load_rules(build.RULES)
+        _state["rules"], _ = load_rules(Path(os.environ.get("ERRATA_RULES", build.RULES)))
 
 
 def on_page_markdown(markdown, page, config, files, **kwargs):
