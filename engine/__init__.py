@@ -4,12 +4,13 @@ Pure standard library (PyYAML only when reading YAML rule files), so the same
 code runs on CPython and under Pyodide in the browser.
 """
 
-from .match import MATCH_THRESHOLD, Diagnosis, analyse, diagnose
+from .match import MATCH_THRESHOLD, Catalog, Diagnosis, analyse, diagnose
 from .model import Evidence, Match, Pattern, Rule
 
 __all__ = [
     "MATCH_THRESHOLD",
     "SITE_URL",
+    "Catalog",
     "Diagnosis",
     "Evidence",
     "Match",

@@ -38,21 +38,6 @@ class Keys:
 
     alternatives: frozenset[tuple[str, str]] = frozenset()
 
-    def allows(self, words: frozenset[str], lowered: str) -> bool:
-        """The same test the Catalog's index makes, for one pattern."""
-        if not self.alternatives:
-            return True
-        for kind, value in self.alternatives:
-            if kind == "word" and value in words:
-                return True
-            if kind == "prefix" and any(w.startswith(value) for w in words):
-                return True
-            if kind == "suffix" and any(w.endswith(value) for w in words):
-                return True
-            if kind == "needle" and value in lowered:
-                return True
-        return False
-
 
 def text_words(lowered: str) -> set[str]:
     """The set of words of a (lowercased) text."""

@@ -431,7 +431,7 @@
     if (linked !== null) {
       boxes[0].input.value = linked;
       run(boxes[0]);
-    } else if (document.querySelector(".errata-diagnose--eager, [data-diagnose-eager]") || /^\/(diagnose\/)?$/.test(location.pathname.replace(ROOT.pathname, "/"))) {
+    } else if (/^\/(diagnose\/)?$/.test(location.pathname.replace(ROOT.pathname, "/"))) {
       // Home and diagnose/: readers came to paste, so start the runtime when the page is idle.
       (window.requestIdleCallback || ((fn) => setTimeout(fn, 200)))(startRuntime);
     }
