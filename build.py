@@ -314,17 +314,15 @@ def _engine_sources_newer_than(path: Path) -> bool:
     return any(p.stat().st_mtime > stamp for p in (ROOT / "engine").glob("*.py")) or (ROOT / "pyproject.toml").stat().st_mtime > stamp
 
 
-def prepare_docs(rules: list[Rule], wheel: bool = True, rules_dir: Path = RULES) -> None:
+def prepare_docs(rules: list[Rule], rules_dir: Path = RULES) -> None:
     """Steps 2-5 into docs/: pages, engine wheel, rules bundle, runtime, manifest."""
     render_pages(rules, DOCS / "errors")
     shutil.copy2(rules_dir / "schema.json", DOCS / "schema.json")
     existing = sorted(RUNTIME.glob("errata_engine-*.whl"))
-    if wheel and (not existing or _engine_sources_newer_than(existing[-1])):
+    if not existing or _engine_sources_newer_than(existing[-1]):
         wheel_path = build_wheel(RUNTIME)
-    elif existing:
-        wheel_path = existing[-1]
     else:
-        raise BuildError("no engine wheel built yet")
+        wheel_path = existing[-1]
     bundle = bundle_rules(rules, RUNTIME / "rules.json")
     version = copy_runtime(RUNTIME / "pyodide")
     pyyaml = build_pyyaml_wheel(RUNTIME)

@@ -3,8 +3,8 @@
 Running every regex of every rule over a long paste costs milliseconds each. But
 most patterns contain a word that must appear for them to match at all
 ("ECONNRESET", "getaddrinfo"). `required()` finds such words (or, failing that, a
-literal substring) from the parsed regex, and `matching` runs only the patterns
-whose key is present. A pattern with no usable key always runs.
+literal substring) from the parsed regex, and the Catalog in match.py runs only
+the patterns whose key is present. A pattern with no usable key always runs.
 """
 
 from __future__ import annotations
@@ -18,12 +18,12 @@ except ImportError:  # pragma: no cover
     import sre_constants as _c  # type: ignore[no-redef]
     import sre_parse as _sre_parse  # type: ignore[no-redef]
 
-__all__ = ["Keys", "required", "text_words"]
+__all__ = ["KINDS", "Keys", "required", "text_words"]
 
 _WORD = re.compile(r"\w+")
 _MIN_NEEDLE = 3
 
-
+# Kinds of key, cheapest and most selective first.
 KINDS = ("word", "prefix", "suffix", "needle")
 
 
