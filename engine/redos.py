@@ -330,6 +330,8 @@ def _attacks(an: _Analysis, seq, flags: int, prefix: str, literals: str, found: 
                 starts = frozenset(shared) or starts
                 break
             picks = [ch for ch in literals + _PREFERRED if ch in starts][:3] or sorted(starts)[:2]
+            if "\n" in starts:
+                picks.append("\n")  # line-oriented inputs never try it, so the pump must
             for ch in dict.fromkeys(picks):
                 pump = _sample(an, body, fl, ch) or ch
                 found.append((prefix, pump))
