@@ -350,9 +350,12 @@ def attack_inputs(pattern: str, size: int = 1000) -> list[str]:
         _attacks(_Analysis(parsed), parsed, parsed.state.flags, "", literals, found)
     except (re.error, RecursionError):
         found = []
+    # the end must be a character the pattern does not ask for, or the search succeeds
+    asked = set(re.findall(r"\\x([0-9a-fA-F]{2})", pattern))
+    end = next(ch for ch in "\x00\x01\x02" if f"{ord(ch):02x}" not in asked and ch not in pattern)
     for prefix, pump in found:
         body = (pump * (size // len(pump) + 1))[: max(size - len(prefix), len(pump))]
-        for suffix in ("\x00", "\n\x00"):
+        for suffix in (end, "\n" + end):
             out.append(prefix + body + suffix)
     return list(dict.fromkeys(out + slow_inputs(pattern, size)))
 

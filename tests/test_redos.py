@@ -187,3 +187,9 @@ def test_in_the_browser_the_static_check_stands_alone(monkeypatch):
     monkeypatch.setattr(sys, "platform", "emscripten")
     assert timed_risks([r"x.*,.*,.*,.*;"]) == {}
     assert backtracking_risk(r"X(a|a)*$")
+
+
+def test_the_timed_check_alone_catches_what_the_old_seeds_missed():
+    # the outside test's bypasses: one repeated character without a structure-aware prefix or end never hung them
+    patterns = [r"X(a|a)*$", r"XY(?:\w|\w)*!", r"XY(?:.*,){15}!", r"(.*a){12}!", r"(?:\w+\s?){10}\x00", r"(X)?(?(1)(\w+\s?)+$|Y)"]
+    assert sorted(timed_risks(patterns, seconds_per_pattern=1.0, deadline=30.0)) == list(range(len(patterns)))
