@@ -44,3 +44,27 @@ def test_doubling_the_paste_at_most_doubles_the_time(shape: str) -> None:
     # Quadratic behaviour gives 4x; 3.5 leaves room for noise on tiny timings.
     assert large / max(small, 1e-3) < 3.5, f"{shape}: {small:.3f}s for {N}, {large:.3f}s for {2 * N}"
     assert large < 5.0, f"{shape}: {large:.3f}s for {2 * N} characters"
+
+
+def _long_paste(at: int, total: int = 400_000) -> tuple[str, int]:
+    """Filler without error words, with 'read ECONNRESET' cut at `at` as "ECONNR" / "ESET"."""
+    line = "lorem ipsum dolor sit amet consectetur\n"
+    text = (line * (total // len(line) + 1))[:total]
+    error = "read ECONNRESET\n"
+    start = at - error.index("ECONNRESET") - len("ECONNR")  # neither half is a signal word alone
+    return text[:start] + error + text[start + len(error):], start + error.index("ECONNRESET")
+
+
+@pytest.mark.parametrize("where", ["head edge", "tail edge"])
+def test_an_error_straddling_a_window_edge_is_found_at_its_original_offset(where: str) -> None:
+    from engine.normalize import _HEAD, _TAIL
+
+    total = 400_000
+    at = _HEAD if where == "head edge" else total - _TAIL
+    text, code_at = _long_paste(at, total)
+    diagnosis = analyse(text, RULES)
+    found = [m for m in diagnosis.matches if m.to_json()["id"] == "econnreset"]
+    assert found, f"no econnreset for an error at {code_at}"
+    spans = [(e["start"], e["end"]) for e in found[0].to_json()["evidence"]]
+    assert any(text[a:b].find("ECONNRESET") >= 0 and a <= code_at < b for a, b in spans), spans
+    assert len(set(spans)) == len(spans), "evidence counted twice"
