@@ -68,3 +68,26 @@ def test_an_error_straddling_a_window_edge_is_found_at_its_original_offset(where
     spans = [(e["start"], e["end"]) for e in found[0].to_json()["evidence"]]
     assert any(text[a:b].find("ECONNRESET") >= 0 and a <= code_at < b for a, b in spans), spans
     assert len(set(spans)) == len(spans), "evidence counted twice"
+
+
+@pytest.mark.parametrize("via", ["file", "stdin"])
+def test_the_command_line_finds_an_error_at_the_end_of_a_50_mb_log(tmp_path: Path, via: str) -> None:
+    import json
+    import subprocess
+    import sys
+
+    log = tmp_path / "big.log"
+    line = b"2024-01-01T00:00:00Z info request served in 12 ms\n"
+    with log.open("wb") as out:
+        out.write(line * (50 * 1024 * 1024 // len(line)))
+        out.write(b"Error: read ECONNRESET\n    at TCP.onStreamRead (node:internal/stream_base_commons:217:20)\n")
+    root = Path(__file__).resolve().parent.parent
+    args = [sys.executable, "-m", "engine", "diagnose", "--json"]
+    if via == "file":
+        done = subprocess.run([*args, str(log)], cwd=root, capture_output=True, timeout=120)
+    else:
+        # a pipe cannot seek: this takes the rolling tail buffer
+        done = subprocess.run([*args, "-"], cwd=root, input=log.read_bytes(), capture_output=True, timeout=120)
+    assert done.returncode == 0, done.stderr.decode()
+    assert json.loads(done.stdout)["matches"][0]["id"] == "econnreset"
+    assert b"read the first 4 MB and the last 4 MB" in done.stderr
