@@ -98,6 +98,13 @@ def bench_engine(quick: bool) -> None:
     errors_only = (sample * (1_000_000 // len(sample) + 1))[:1_000_000]
     took = best_of(lambda: analyse(errors_only, rules), 1 if quick else 3)
     row("engine", "1 MB of nothing but error lines (worst case)", f"{took * 1000:,.1f} ms")
+    # Degenerate pastes: time for n and 2n characters; a ratio near 2 means linear.
+    shapes = {"blank lines": "\n", "spaces": " ", "tabs": "\t", "CRLF": "\r\n", "codes": "ECONNRESET ",
+              "stack lines": "    at x\n", "one huge line": "x"}
+    for label, unit in shapes.items():
+        n = 200_000
+        small, large = (best_of(lambda k=k: analyse(unit * (k // len(unit)), rules), 3) for k in (n, 2 * n))
+        row("engine", f"{label}: 200k / 400k chars", f"{small * 1000:,.0f} / {large * 1000:,.0f} ms ({large / small:.2f}x)")
     base = best_of(lambda: [analyse(t, rules) for t in texts], repeat)
     for count in (300, 3000):
         many = Catalog(list(loaded) + synthetic_rules(count))

@@ -14,9 +14,10 @@ from .report import render
 
 __all__ = ["main"]
 
-# Reading more than this from files or stdin is pointless: the engine reads
-# long pastes in windows anyway. Bytes past it are dropped and the reader told.
-_MAX_INPUT_BYTES = 5 * 1024 * 1024
+# Inputs longer than this are read as their first and last _PART bytes: the engine
+# reads long pastes in windows anyway, and a log's error is usually at its end.
+_MAX_INPUT_BYTES = 8 * 1024 * 1024
+_PART = 4 * 1024 * 1024
 
 
 class _Parser(argparse.ArgumentParser):
@@ -26,21 +27,43 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(2)
 
 
+def _head_and_tail(handle) -> tuple[bytes, bytes, int]:  # type: ignore[no-untyped-def]
+    """The first and last _PART bytes of a stream (tail empty when it all fits) and its size."""
+    head = handle.read(_MAX_INPUT_BYTES + 1)
+    if len(head) <= _MAX_INPUT_BYTES:
+        return head, b"", len(head)
+    if handle.seekable():
+        size = handle.seek(0, 2)
+        handle.seek(max(_PART, size - _PART))
+        return head[:_PART], handle.read(_PART), size
+    tail, size = head[_PART:], len(head)
+    while chunk := handle.read(1024 * 1024):  # a rolling tail buffer keeps memory bounded
+        size += len(chunk)
+        tail = (tail + chunk)[-_PART:]
+    return head[:_PART], tail[-_PART:], size
+
+
 def _read(paths: Sequence[str]) -> str:
     chunks: list[bytes] = []
     for path in paths or ["-"]:
         if path == "-":
-            chunks.append(sys.stdin.buffer.read(_MAX_INPUT_BYTES + 1))
+            head, tail, size = _head_and_tail(sys.stdin.buffer)
         else:
             with open(path, "rb") as handle:
-                chunks.append(handle.read(_MAX_INPUT_BYTES + 1))
-    data = b"\n".join(chunks)
-    if len(data) > _MAX_INPUT_BYTES:
-        print(f"note: input is longer than {_MAX_INPUT_BYTES} bytes; the rest was not read", file=sys.stderr)
-        data = data[:_MAX_INPUT_BYTES]
+                head, tail, size = _head_and_tail(handle)
+        if tail:
+            mb = 1024 * 1024
+            print(
+                f"note: input {path} is {size / mb:.0f} MB; read the first {len(head) / mb:.0f} MB and the last "
+                f"{len(tail) / mb:.0f} MB, joined by a line break (evidence offsets are into the text as read)",
+                file=sys.stderr,
+            )
+            chunks.append(head + b"\n" + tail)
+        else:
+            chunks.append(head)
     # Invalid UTF-8 or binary junk must not stop a diagnosis; offsets are in
     # characters of this decoded text.
-    return data.decode("utf-8", errors="replace")
+    return b"\n".join(chunks).decode("utf-8", errors="replace")
 
 
 def _diagnose(args: argparse.Namespace) -> int:

@@ -19,16 +19,16 @@ PARENTS = {
 # (context, weight, pattern). Weights combine as independent evidence.
 _SIGNALS: tuple[tuple[str, float, str], ...] = (
     # Node.js
-    ("node", 0.9, r"^\s+at .+\((?:node:internal|internal/)[^)]*\)"),
+    ("node", 0.9, r"^[ \t]+at .+\((?:node:internal|internal/)[^)]*\)"),
     ("node", 0.8, r"\bnode:(?:internal|events|net|tls|http|https|dns|_http_\w+)\b"),
-    ("node", 0.7, r"^\s+(?:errno|code|syscall|hostname|address|port): (?:-?\d+|'[^'\n]*'),?$|\bsyscall: '\w+'"),
+    ("node", 0.7, r"^[ \t]+(?:errno|code|syscall|hostname|address|port): (?:-?\d+|'[^'\n]*'),?$|\bsyscall: '\w+'"),
     ("node", 0.6, r"\[cause\]:|\bcause: (?:\w*Error|\[Error)"),
     ("node", 0.7, r"\bat (?:TLSWrap|TCPConnectWrap|GetAddrInfoReqWrap|Socket\.\w+|ClientRequest\.\w+)\b"),
     ("node", 0.6, r"^Node\.js v\d+|\(node:\d+\)|\bUND_ERR_[A-Z_]+|\bTypeError: fetch failed"),
-    ("node", 0.5, r"^\s+at .+ \(.+\.(?:m?js|cjs|ts):\d+:\d+\)$|node_modules/"),
+    ("node", 0.5, r"^[ \t]+at .+ \(.+\.(?:m?js|cjs|ts):\d+:\d+\)$|node_modules/"),
     # Python
     ("python", 0.95, r"^Traceback \(most recent call last\):"),
-    ("python", 0.8, r'^\s*File "[^"]+", line \d+'),
+    ("python", 0.8, r'^[ \t]*File "[^"]+", line \d+'),
     ("python", 0.8, r"\b(?:requests|urllib3|httpx|httpcore|aiohttp|ssl|socket|http\.client)\.(?:exceptions\.)?[A-Z]\w*(?:Error|Exception|Timeout)\b"),
     ("python", 0.6, r"\[(?:Errno|WinError) -?\d+\]|\bsite-packages[/\\]"),
     ("python", 0.5, r"\b(?:Connection|ConnectionReset|ConnectionRefused|TimeoutError|BrokenPipe)Error\(\d+, '"),
@@ -48,7 +48,7 @@ _SIGNALS: tuple[tuple[str, float, str], ...] = (
     ("go", 0.8, r"\b(?:dial|read|write) (?:tcp|udp)[46]? |^goroutine \d+ \[|\.go:\d+\b|\bnet/http: |^panic: "),
     ("go", 0.7, r"\bx509: |\btls: (?:failed|handshake|first record|protocol version|bad certificate)\b|\blookup [\w.-]+(?: on [\d.:\[\]]+)?: "),
     # Java
-    ("java", 0.95, r"^\s*at [\w$.]+\([\w$]+\.(?:java|kt|scala):\d+\)|^\s*at [\w$.]+\((?:Unknown Source|Native Method)\)"),
+    ("java", 0.95, r"^[ \t]*at [\w$.]+\([\w$]+\.(?:java|kt|scala):\d+\)|^[ \t]*at [\w$.]+\((?:Unknown Source|Native Method)\)"),
     ("java", 0.9, r"\b(?:java|javax|sun|jdk|okhttp3|org\.apache)\.[\w.]+(?:Exception|Error)\b"),
     ("java", 0.6, r"^Caused by: [\w.$]+|^Exception in thread "),
     # .NET

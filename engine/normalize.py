@@ -17,7 +17,13 @@ __all__ = ["MAX_CHARS", "View", "normalize", "views"]
 MAX_CHARS = 256_000
 _HEAD = 64_000
 _TAIL = 64_000
-_SIGNAL_CONTEXT = 600
+# Each window reaches this far either side of a signal, and the search for signals
+# starts this far inside the head and tail, so a window touching the head or tail
+# merges with it instead of leaving a cut. A rule's match lies on one line or a few
+# stack lines around its error code; 4 KB covers a long log line, so no match that
+# carries a signal word can straddle a cut. Windows are merged, never duplicated,
+# so each original character is read once and evidence maps back through `starts`.
+_OVERLAP = 4_096
 
 _SIGNAL = re.compile(
     r"(?i:error|exception|errno|fail|refused|reset|timed? ?out|certificate|ssl|tls|curl|"
@@ -115,9 +121,9 @@ def _windows(text: str) -> list[tuple[int, int]]:
     middle_end = n - _TAIL
     ranges = [(0, _HEAD)]
     budget = MAX_CHARS - _HEAD - _TAIL
-    for m in _SIGNAL.finditer(text, _HEAD, middle_end):
-        a = max(ranges[-1][1], m.start() - _SIGNAL_CONTEXT)
-        b = min(middle_end, m.end() + _SIGNAL_CONTEXT, a + budget)
+    for m in _SIGNAL.finditer(text, _HEAD - _OVERLAP, middle_end + _OVERLAP):
+        a = max(ranges[-1][1], m.start() - _OVERLAP)
+        b = min(middle_end, m.end() + _OVERLAP, a + budget)
         if b <= a:
             continue
         if a == ranges[-1][1]:

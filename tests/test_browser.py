@@ -210,3 +210,22 @@ def test_no_request_leaves_the_origin_and_no_console_errors(site, browser_log):
     foreign = [u for u in browser_log.requests if not u.startswith(site.base) and not u.startswith(("data:", "blob:"))]
     assert foreign == []
     assert browser_log.errors == []
+
+
+def test_a_diagnosis_over_its_budget_restarts_the_worker_and_later_ones_work(page, site):
+    page.goto(site.url("diagnose/"))
+    run_paste(page, NODE_RESET)  # boot first: boot time never counts against the budget
+    page.evaluate("""() => {
+        window.__errataBudgetMs = 30;
+        const noise = "2026-11-25T10:00:00Z INFO worker processed a job in 12ms\\n".repeat(60000);
+        document.querySelector('[data-diagnose-input]').value = noise + "Error: read ECONNRESET\\n" + noise;
+    }""")
+    page.click("button[data-diagnose-run]")
+    page.wait_for_selector(f"{RESULTS}[data-state=error]", timeout=30_000)
+    message = page.text_content(RESULTS)
+    assert "took too long to read (over 0.03 s); the diagnostic was restarted" in message
+    assert "shorter excerpt around the error" in message
+    assert page.locator(f"{RESULTS} [data-rule-id]").count() == 0
+    page.evaluate("() => { delete window.__errataBudgetMs; }")
+    run_paste(page, PY_RESET)  # a fresh worker boots and answers
+    assert ranked_ids(page)[0] == "econnreset"

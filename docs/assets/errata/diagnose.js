@@ -64,11 +64,13 @@
       else if (msg.type === "ready") {
         runtime.ready = true;
         runtime.timings = msg.timings; // worker clock, for the benchmarks
+        runtime.waiting.forEach((_, id) => arm(id)); // the budget starts once the runtime is ready
         notify(null);
       } else if (msg.type === "result" || (msg.type === "error" && msg.id)) {
         const pending = runtime.waiting.get(msg.id);
         runtime.waiting.delete(msg.id);
         if (!pending) return;
+        clearTimeout(pending.timer);
         if (msg.type === "result") pending.resolve(msg.result);
         else pending.reject(new Error(msg.message));
       } else if (msg.type === "error") {
@@ -82,6 +84,37 @@
     runtime.worker.postMessage({ type: "start" });
   }
 
+  // A request the worker has not answered this long after the runtime was ready is
+  // abandoned: Python cannot be interrupted, so the worker is replaced. Boot time does
+  // not count. Tests lower it with window.__errataBudgetMs, read at request time.
+  const BUDGET_MS = 10000;
+
+  function restartRuntime(message) {
+    const worker = runtime.worker;
+    runtime.worker = null;
+    runtime.ready = false;
+    window.__errataWorker = null; // the <head> worker is the one being killed
+    if (worker) worker.terminate();
+    runtime.waiting.forEach(({ reject, timer }) => {
+      clearTimeout(timer);
+      reject(new Error(message));
+    });
+    runtime.waiting.clear();
+    startRuntime();
+  }
+
+  function arm(id) {
+    const pending = runtime.waiting.get(id);
+    if (!pending || pending.timer) return;
+    const budget = Number(window.__errataBudgetMs) > 0 ? Number(window.__errataBudgetMs) : BUDGET_MS;
+    pending.timer = setTimeout(() => {
+      if (!runtime.waiting.has(id)) return;
+      const seconds = budget >= 1000 ? Math.round(budget / 1000) : budget / 1000;
+      restartRuntime(`This paste took too long to read (over ${seconds} s); the diagnostic was restarted. ` +
+        "Try a shorter excerpt around the error.");
+    }, budget);
+  }
+
   // Ask the worker for something ({type: "diagnose" | "redact" | "playground", ...}).
   function request(message) {
     startRuntime();
@@ -90,6 +123,7 @@
     return new Promise((resolve, reject) => {
       runtime.waiting.set(id, { resolve, reject });
       runtime.worker.postMessage({ ...message, id });
+      if (runtime.ready) arm(id);
     });
   }
 
