@@ -1,4 +1,4 @@
-"""Command line: python -m engine diagnose [PATH ... | -] [--json] [--rules DIR]."""
+"""Command line: python -m engine diagnose [PATH ... | -] [--json] [--rules DIR], and redact."""
 
 from __future__ import annotations
 
@@ -89,6 +89,20 @@ def _diagnose(args: argparse.Namespace) -> int:
     return 0 if diagnosis.matches else 1
 
 
+def _redact(args: argparse.Namespace) -> int:
+    from .redact import redact
+
+    try:
+        text = _read(args.paths)
+    except OSError as exc:
+        print(f"error: cannot read {exc.filename}: {exc.strerror}", file=sys.stderr)
+        return 2
+    if hasattr(sys.stdout, "reconfigure"):
+        sys.stdout.reconfigure(errors="replace")
+    sys.stdout.write(redact(text)[0])
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _Parser(prog="python -m engine", description="Name the network, TLS or API error behind a pasted log.")
     parser.add_argument("--version", action="version", version=f"errata engine {__version__}")
@@ -97,7 +111,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     diag.add_argument("paths", nargs="*", metavar="PATH", help="files to read; '-' or nothing reads standard input")
     diag.add_argument("--json", action="store_true", help="print one JSON object (see CONTRACT section 2)")
     diag.add_argument("--rules", metavar="DIR", help="directory of rule YAML files (default: the project's rules/)")
+    red = commands.add_parser("redact", help="print the text with secrets replaced, as the site does before sharing")
+    red.add_argument("paths", nargs="*", metavar="PATH", help="files to read; '-' or nothing reads standard input")
     args = parser.parse_args(argv)
+    if args.command == "redact":
+        return _redact(args)
     if args.command == "diagnose":
         return _diagnose(args)
     parser.error(f"unknown command {args.command}")

@@ -17,7 +17,16 @@ __all__ = ["Redaction", "redact"]
 _RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (kind, re.compile(pattern))
     for kind, pattern in (
-        ("private-key", r"-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----"),
+        # A key pasted without its END line is removed to the end of its base64 run.
+        ("private-key", r"-----BEGIN [A-Z ]{0,30}PRIVATE KEY(?: BLOCK)?-----(?:[\s\S]*?-----END [A-Z ]{0,30}PRIVATE KEY(?: BLOCK)?-----|[A-Za-z0-9+/=:\s-]*)"),
+        ("slack-token", r"\bxox[abposre]-[A-Za-z0-9-]{10,}"),
+        ("slack-webhook", r"https://hooks\.slack\.com/(?:services|workflows|triggers)/[A-Za-z0-9/_+-]{8,}"),
+        ("stripe-key", r"\b(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{10,}|\bwhsec_[A-Za-z0-9+/=]{16,}"),
+        ("google-api-key", r"\bAIza[0-9A-Za-z_-]{35}"),
+        ("google-oauth-token", r"\bya29\.[0-9A-Za-z_-]{20,}"),
+        ("npm-token", r"\bnpm_[A-Za-z0-9]{36}\b|(?P<keep>\b_auth(?:Token)?\s*=\s*)\S+"),
+        ("aws-session-token", r"(?i)(?P<keep>\baws_session_token[\"']?\s*[:=]\s*[\"']?)[A-Za-z0-9/+=]{16,}"),
+        ("aws-secret", r"(?P<keep>\"(?:SecretAccessKey|SessionToken)\"\s*:\s*\")[^\"\s]{8,}"),
         ("anthropic-key", r"\bsk-ant-[A-Za-z0-9_-]{16,}"),
         ("openai-key", r"\bsk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}"),
         ("aws-access-key", r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b"),
@@ -27,11 +36,20 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("bearer-token", r"(?i)(?P<keep>\bbearer\s+)[A-Za-z0-9._~+/=-]{8,}"),
         ("basic-auth", r"(?i)(?P<keep>\bauthorization[\"']?\s*[:=]\s*[\"']?basic\s+)[A-Za-z0-9+/=]{8,}"),
         ("api-key", r"(?i)(?P<keep>\bx-api-key[\"']?\s*[:=]\s*[\"']?)[^\s\"',;}]{8,}"),
-        ("cookie", r"(?im)(?P<keep>^[\s<>*]*(?:set-)?cookie\s*:\s*|[\"'](?:set-)?cookie[\"']\s*:\s*[\"'])[^\n\"']+"),
-        ("url-password", r"(?P<keep>\b[a-zA-Z][a-zA-Z0-9+.-]*://[^/\s:@]+:)[^@\s/]+(?=@)"),
+        ("cookie", r"(?im)(?P<keep>^[\s<>*]*(?:set-)?cookie[ \t]*:[ \t]*(?![\s\"'])|[\"']?(?:set-)?cookie[\"']?\s*:\s*[\"'])[^\n\"']+"),
+        # Node's inspect output: 'set-cookie': [ 'a=1; Path=/', 'b=2' ]
+        ("cookie", r"(?i)(?P<keep>[\"']set-cookie[\"']\s*:\s*\[)[^\]]{1,4000}"),
+        # An empty user (redis://:pw@) and a '/' inside the password are both real;
+        # a port followed by a path (host:8080/a@b) is not a password.
+        ("url-password", r"(?P<keep>\b[a-zA-Z][a-zA-Z0-9+.-]{0,20}://[^/\s:@]{0,200}:)(?!\d+/)[^@\s]{1,200}(?=@)"),
+        ("basic-auth", r"(?P<keep>(?<!\S)(?:-u|--user)\s+[\"']?[^\s:\"']{1,200}:)[^\s\"']+"),
+        # .env style: a NAME that says it holds a secret (OPENAI_API_KEY=, JWT_SECRET=).
+        ("env-secret", r"(?P<keep>(?<![A-Za-z0-9_])[A-Z0-9_]{0,40}(?:KEY|SECRET|TOKEN|PASSWORD|PASSWD|CREDENTIAL|CREDENTIALS|AUTH)[A-Z0-9_]{0,40}[\"']?\s{0,3}[=:]\s{0,3}[\"']?)(?!\[REDACTED)[^\s\"']{6,}"),
         ("secret", r"(?i)(?P<keep>\b(?:api[_-]?key|access[_-]?token|auth[_-]?token|secret|password|passwd|pwd)[\"']?\s*[:=]\s*[\"']?)(?!\[REDACTED)[^\s\"'&,;}]{6,}"),
     )
 )
+
+_NOISE = re.compile(r"\x1b\[[0-9;?]{0,32}[A-Za-z]|%22|%27")
 
 
 @dataclass(frozen=True)
@@ -46,8 +64,11 @@ class Redaction:
 def redact(text: str) -> tuple[str, list[Redaction]]:
     """The text with secrets replaced by [REDACTED kind] markers, and what was removed."""
     found: list[Redaction] = []
+    # Same-length blanks keep every offset valid while letting a key glued to a
+    # colour code (ESC[31msk-...) or to an encoded quote (%22sk-...) start a word.
+    view = _NOISE.sub(lambda m: " " * len(m.group()), text)
     for kind, pattern in _RULES:
-        for m in pattern.finditer(text):
+        for m in pattern.finditer(view):
             start = m.end("keep") if "keep" in pattern.groupindex and m.group("keep") is not None else m.start()
             if m.end() > start and not any(r.start < m.end() and start < r.end for r in found):
                 found.append(Redaction(kind, start, m.end()))

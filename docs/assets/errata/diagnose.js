@@ -199,7 +199,9 @@
     panel.append(el("p", {}, "Preparing a redacted copy…"));
     let redacted;
     try {
-      redacted = await request({ type: "redact", text: box.input.value.slice(0, action.limit || Infinity) });
+      // Redact the whole paste first, then cut: a secret straddling the cut must not leak its head.
+      redacted = await request({ type: "redact", text: box.input.value });
+      redacted.text = redacted.text.slice(0, action.limit || Infinity);
     } catch (error) {
       panel.replaceChildren(el("p", { class: "errata-error" }, String(error.message || error)));
       return;
