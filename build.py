@@ -91,11 +91,14 @@ CATEGORY_TITLES = {
 }
 
 
+def _literal(text: str) -> str:
+    """Rule text as inert HTML: every character that Markdown or HTML could read as syntax is an entity."""
+    return "".join(c if c.isalnum() or c == " " else f"&#{ord(c)};" for c in text)
+
+
 def _code(text: str) -> str:
-    """Inline code that survives backticks in the text."""
-    fence = "``" if "`" in text else "`"
-    pad = " " if fence == "``" else ""
-    return f"{fence}{pad}{text}{pad}{fence}"
+    """Inline code that no text can break out of (a backtick fence can be; entities cannot)."""
+    return f"<code>{_literal(text)}</code>"
 
 
 def _fenced(text: str, lang: str = "text") -> str:
@@ -165,7 +168,7 @@ def page_markdown(rule: Rule, catalog: dict[str, Rule]) -> str:
         out += [f"### {faq.q.strip()}", "", faq.a.strip(), ""]
     out += ["## Related errors", ""]
     out += [f"- [{r.title}]({r.id}.md): {r.summary}" for r in _related(rule, catalog)] + [""]
-    out += ["## Sources", ""] + [f"- [{s.title}]({s.url})" for s in rule.sources] + [""]
+    out += ["## Sources", ""] + [f'- <a href="{_literal(s.url)}">{_literal(s.title)}</a>' for s in rule.sources] + [""]
     out += [f"[Edit this rule on GitHub]({REPO_EDIT}rules/{rule.id}.yaml){{ .md-button }}", ""]
     return "\n".join(out)
 
@@ -179,7 +182,7 @@ def catalog_markdown(rules: list[Rule], prefix: str = "") -> str:
             continue
         out += [f"## {heading}", "", "| Error | Codes | What happened |", "| --- | --- | --- |"]
         for r in members:
-            codes = ", ".join(_code(c).replace("|", "\\|") for c in r.codes[:4])
+            codes = ", ".join(_code(c) for c in r.codes[:4])
             summary = r.summary.replace("|", "\\|")
             out.append(f"| [{r.title}]({prefix}{r.id}.md) | {codes} | {summary} |")
         out.append("")

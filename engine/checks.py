@@ -40,9 +40,17 @@ def check_related(rule: Rule, catalog: dict[str, Rule]) -> Iterable[Problem]:
 def check_sources(rule: Rule, catalog: dict[str, Rule]) -> Iterable[Problem]:
     """Source URLs must be absolute http(s) URLs with a real host (syntax only; no network)."""
     for i, source in enumerate(rule.sources):
+        bad = _URL_MARKUP.search(source.url)
+        if bad:
+            # The URL lands in an href and in Markdown link syntax; these characters break out of both.
+            yield _at(rule, ("sources", i, "url"), f"sources[{i}].url: {bad.group(0)!r} is not allowed in a source URL (percent-encode it), got {source.url[:80]!r}")
+            continue
         parts = urlsplit(source.url)
         if parts.scheme not in ("http", "https") or not parts.hostname or "." not in parts.hostname:
             yield _at(rule, ("sources", i, "url"), f"sources[{i}].url: expected an http(s) URL with a host name, got \"{source.url}\"")
+
+
+_URL_MARKUP = re.compile(r"[<>\"'`\s()\\{}|^\[\]]")
 
 
 _CODE = re.compile(r"(?ms)^(\s*)(`{3,}|~{3,}).*?^\1\2[ \t]*$|(`+)(?!`).+?(?<!`)\3(?!`)")
