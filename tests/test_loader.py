@@ -150,3 +150,10 @@ def test_an_unexpected_exception_becomes_a_located_problem(monkeypatch):
     rule, problems = loader.load_rule_text("id: x\n", "x.yaml", loader.load_schema())
     assert rule is None
     assert [str(p) for p in problems] == ["x.yaml:1:1: internal error reading this rule: KeyError"]
+
+
+def test_an_oversized_rule_file_is_refused_before_parsing():
+    text = "id: big\nsummary: '" + "x" * (300 * 1024) + "'\n"
+    rule, problems = load_rule_text(text, "big.yaml", load_schema())
+    assert rule is None
+    assert [str(p) for p in problems] == ["big.yaml:1:1: rule file is larger than 256 KB"]
