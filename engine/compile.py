@@ -53,6 +53,40 @@ class NoLocations:
         return (1, 1)
 
 
+MAX_REGEX = 2000
+MAX_GROUP_DEPTH = 20
+MAX_REPEAT = 10_000  # a real rule uses {0,2000}; re itself overflows past 2**32
+_BOUND = re.compile(r"(?<!\\)\{(\d+)(?:,(\d*))?\}")
+
+
+def _regex_limit(source: str) -> str | None:
+    """Why a regex is too big to compile safely, before sre_parse recurses on it."""
+    if len(source) > MAX_REGEX:
+        return f"regex is longer than {MAX_REGEX} characters"
+    depth = deepest = 0
+    escaped = in_class = False
+    for ch in source:
+        if escaped:
+            escaped = False
+        elif ch == "\\":
+            escaped = True
+        elif in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+        elif ch == "(":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif ch == ")":
+            depth = max(depth - 1, 0)
+    if deepest > MAX_GROUP_DEPTH:
+        return f"regex groups nest more than {MAX_GROUP_DEPTH} deep"
+    for match in _BOUND.finditer(source):
+        if any(b and len(b) > 5 or b and int(b) > MAX_REPEAT for b in match.groups()):
+            return f"regex repeat bound {match.group()} is over {MAX_REPEAT}"
+    return None
+
+
 def compile_pattern(spec: dict[str, Any]) -> re.Pattern[str]:
     """Compile one pattern entry; raises re.error for a bad regex."""
     kind = "literal" if "literal" in spec else "regex"
@@ -69,8 +103,17 @@ def _patterns(
         if "keys" in spec:  # from the bundle: checked at build time, compiled when first used
             out.append(_pattern(spec, kind, Keys(frozenset((k, v) for k, v in spec["keys"])), 0, 0))
             continue
+        limit = _regex_limit(spec[kind]) if kind == "regex" else None
+        if limit is not None:
+            line, col = where.at(path)
+            problems.append(Problem(file, line, col, f"{dotted(path)}: {limit}"))
+            continue
         try:
             regex = compile_pattern(spec)
+        except (OverflowError, RecursionError, ValueError, MemoryError) as exc:
+            line, col = where.at(path)
+            problems.append(Problem(file, line, col, f"{dotted(path)}: regex does not compile: {type(exc).__name__}"))
+            continue
         except re.error as exc:
             line, col = where.inside(path, exc.pos or 0)
             reason = exc.msg if hasattr(exc, "msg") else str(exc)

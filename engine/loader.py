@@ -19,6 +19,12 @@ __all__ = ["DEFAULT_RULES", "RulesError", "load_rule_text", "load_rules", "load_
 _ROOT = FsPath(__file__).resolve().parent.parent
 DEFAULT_RULES = _ROOT / "rules"
 
+# Rules need about five levels and a few hundred nodes; these caps keep alias
+# bombs, deep nesting and huge files from costing time, memory or a traceback.
+MAX_BYTES = 256 * 1024
+MAX_DEPTH = 20
+MAX_NODES = 10_000
+
 
 def load_schema(directory: FsPath | None = None) -> dict[str, Any]:
     """The rule schema: the directory's own schema.json, else the project's."""
@@ -86,14 +92,63 @@ def _walk(node: Any, path: Path, where: _YamlLocator, file: str, problems: list[
             _walk(item, path + (i,), where, file, problems)
 
 
+def _bounds(root: Any, file: str) -> Problem | None:
+    """The first size limit the composed node graph breaks, counted as expanded."""
+    import yaml
+
+    count = 0
+    stack = [(root, 1)]
+    while stack:
+        node, depth = stack.pop()
+        count += 1
+        mark = node.start_mark
+        if count > MAX_NODES:
+            return Problem(file, mark.line + 1, mark.column + 1,
+                           f"YAML aliases expand to more than {MAX_NODES} nodes; write the values out"
+                           if _has_alias_reuse(root) else f"rule has more than {MAX_NODES} YAML nodes")
+        if depth > MAX_DEPTH:
+            return Problem(file, mark.line + 1, mark.column + 1, f"YAML nested more than {MAX_DEPTH} levels deep")
+        if isinstance(node, yaml.ScalarNode) and node.tag.endswith((":int", ":float")) and len(node.value) > 100:
+            # int() would refuse it past 4,300 digits, with no location
+            return Problem(file, mark.line + 1, mark.column + 1, "number has more than 100 digits")
+        if isinstance(node, yaml.MappingNode):
+            stack.extend((n, depth + 1) for pair in reversed(node.value) for n in reversed(pair))
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend((n, depth + 1) for n in reversed(node.value))
+    return None
+
+
+def _has_alias_reuse(root: Any) -> bool:
+    """Whether some node is reached twice (an alias), walking each node once."""
+    import yaml
+
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            return True
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            stack.extend(n for pair in node.value for n in pair)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+    return False
+
+
 def _parse(text: str, file: str) -> tuple[Any, _YamlLocator, list[Problem]]:
     import yaml
 
     where = _YamlLocator(text)
+    if len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
+        return None, where, [Problem(file, 1, 1, f"rule file is larger than {MAX_BYTES // 1024} KB")]
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
         if node is None:
             return None, where, []
+        limit = _bounds(node, file)
+        if limit is not None:
+            return None, where, [limit]
         data = yaml.SafeLoader("").construct_document(node)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -103,6 +158,11 @@ def _parse(text: str, file: str) -> tuple[Any, _YamlLocator, list[Problem]]:
         return None, where, [Problem(file, line, col, f"YAML syntax error: {exc.problem}{context}{hint}")]
     except yaml.YAMLError as exc:
         return None, where, [Problem(file, 1, 1, f"YAML error: {exc}")]
+    except RecursionError:
+        return None, where, [Problem(file, 1, 1, f"YAML nested more than {MAX_DEPTH} levels deep")]
+    except ValueError as exc:
+        # int() refuses numbers over Python's digit limit; PyYAML gives no mark.
+        return None, where, [Problem(file, 1, 1, f"YAML value cannot be read: {exc}")]
     problems: list[Problem] = []
     _walk(node, (), where, file, problems)
     return data, where, problems
@@ -110,6 +170,13 @@ def _parse(text: str, file: str) -> tuple[Any, _YamlLocator, list[Problem]]:
 
 def load_rule_text(text: str, file: str, schema: dict[str, Any], expected_id: str | None = None) -> tuple[Rule | None, list[Problem]]:
     """Parse, validate and compile one rule file's text. Never raises for bad input."""
+    try:
+        return _load_rule_text(text, file, schema, expected_id)
+    except Exception as exc:  # last resort: a hostile file must give a problem, not a traceback
+        return None, [Problem(file, 1, 1, f"internal error reading this rule: {type(exc).__name__}")]
+
+
+def _load_rule_text(text: str, file: str, schema: dict[str, Any], expected_id: str | None) -> tuple[Rule | None, list[Problem]]:
     data, where, problems = _parse(text, file)
     if problems:
         return None, problems

@@ -135,6 +135,9 @@ class _Validator:
         if isinstance(value, str):
             self._check_string(value, schema, path)
         elif isinstance(value, (int, float)) and not isinstance(value, bool):
+            if value != value or value in (float("inf"), float("-inf")):  # NaN passes every comparison
+                self.add(path, f"expected a finite number, got {value}")
+                return
             if "minimum" in schema and value < schema["minimum"]:
                 self.add(path, f"expected a number of at least {schema['minimum']}, got {value}")
             if "maximum" in schema and value > schema["maximum"]:

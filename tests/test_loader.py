@@ -99,3 +99,61 @@ def test_a_hostile_rule_stops_the_build(tmp_path):
     with pytest.raises(build.BuildError, match="raw HTML is not allowed"):
         build.build_site(tmp_path / "site", rules_dir=rules)
     assert not (tmp_path / "site").exists()
+
+
+LIMITS = ["alias-bomb", "deep-nesting", "deep-regex-groups", "nested-regex-groups",
+          "huge-int-weight", "huge-repeat", "nan-weight", "inf-weight"]
+
+
+@pytest.mark.parametrize("name", LIMITS)
+def test_hostile_yaml_fails_check_quickly_without_a_traceback(name, tmp_path):
+    import subprocess
+    import sys
+    import time
+
+    shutil.copy(HERE / "hostile_rules" / f"{name}.yaml", tmp_path)
+    shutil.copy(HERE.parent / "rules" / "schema.json", tmp_path)
+    start = time.perf_counter()
+    done = subprocess.run([sys.executable, str(HERE.parent / "build.py"), "check", "--rules", str(tmp_path)],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=30)
+    assert time.perf_counter() - start < 5
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr + done.stdout
+    expected = (HERE / "hostile_rules" / f"{name}.expected").read_text(encoding="utf-8").splitlines()
+    assert set(expected) <= set(done.stdout.splitlines())
+
+
+@pytest.mark.parametrize("name", LIMITS)
+def test_playground_reports_hostile_yaml_as_problems(name):
+    import json
+    import time
+
+    from engine import web
+
+    text = (HERE / "hostile_rules" / f"{name}.yaml").read_text(encoding="utf-8")
+    schema = (HERE.parent / "rules" / "schema.json").read_text(encoding="utf-8")
+    start = time.perf_counter()
+    out = json.loads(web.check_rule(text, "Error: sample failure", schema))
+    assert time.perf_counter() - start < 5
+    assert out["rule"] is None
+    expected = [line.split(":", 1)[1] for line in (HERE / "hostile_rules" / f"{name}.expected").read_text(encoding="utf-8").splitlines()]
+    assert [p["text"].split(":", 1)[1] for p in out["problems"]] == expected
+
+
+def test_an_unexpected_exception_becomes_a_located_problem(monkeypatch):
+    from engine import loader
+
+    def explode(*args):
+        raise KeyError("boom")
+
+    monkeypatch.setattr(loader, "_parse", explode)
+    rule, problems = loader.load_rule_text("id: x\n", "x.yaml", loader.load_schema())
+    assert rule is None
+    assert [str(p) for p in problems] == ["x.yaml:1:1: internal error reading this rule: KeyError"]
+
+
+def test_an_oversized_rule_file_is_refused_before_parsing():
+    text = "id: big\nsummary: '" + "x" * (300 * 1024) + "'\n"
+    rule, problems = load_rule_text(text, "big.yaml", load_schema())
+    assert rule is None
+    assert [str(p) for p in problems] == ["big.yaml:1:1: rule file is larger than 256 KB"]
