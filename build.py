@@ -32,6 +32,7 @@ from engine.compile import Problem  # noqa: E402
 from engine.bundle import rule_to_data  # noqa: E402
 from engine.loader import load_rules  # noqa: E402
 from engine.model import Rule  # noqa: E402
+from overrides.audit import audit_site  # noqa: E402
 
 RULES = ROOT / "rules"
 DOCS = ROOT / "docs"
@@ -169,7 +170,6 @@ def page_markdown(rule: Rule, catalog: dict[str, Rule]) -> str:
     out += ["## Related errors", ""]
     out += [f"- [{r.title}]({r.id}.md): {r.summary}" for r in _related(rule, catalog)] + [""]
     out += ["## Sources", ""] + [f'- <a href="{_literal(s.url)}">{_literal(s.title)}</a>' for s in rule.sources] + [""]
-    out += [f"[Edit this rule on GitHub]({REPO_EDIT}rules/{rule.id}.yaml){{ .md-button }}", ""]
     return "\n".join(out)
 
 
@@ -352,6 +352,10 @@ def _mkdocs(*args: str, site_url: str | None = None, rules_dir: Path = RULES) ->
     return subprocess.run([sys.executable, "-m", "mkdocs", *args], cwd=ROOT, env=env, capture_output=True, text=True)
 
 
+def _shown(path: Path) -> str:
+    return str(path.relative_to(ROOT)) if path.resolve().is_relative_to(ROOT) else str(path)
+
+
 def build_site(site_dir: Path = SITE, site_url: str | None = None, rules_dir: Path = RULES) -> Path:
     """The whole pipeline. site/ is swapped in only when every step succeeded.
 
@@ -370,6 +374,9 @@ def build_site(site_dir: Path = SITE, site_url: str | None = None, rules_dir: Pa
             raise BuildError("mkdocs build --strict failed:\n" + (proc.stderr or proc.stdout)[-4000:])
         if not (staging / "index.html").is_file():
             raise BuildError("mkdocs produced no index.html")
+        findings = audit_site(staging, rules_dir=_shown(rules_dir))
+        if findings:
+            raise BuildError("the built pages failed the safety audit:\n" + "\n".join(str(f) for f in findings[:50]))
         old = site_dir.with_name(site_dir.name + ".old")
         shutil.rmtree(old, ignore_errors=True)
         if site_dir.exists():
