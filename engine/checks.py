@@ -53,7 +53,10 @@ def check_sources(rule: Rule, catalog: dict[str, Rule]) -> Iterable[Problem]:
 _URL_MARKUP = re.compile(r"[<>\"'`\s()\\{}|^\[\]]")
 
 
-_CODE = re.compile(r"(?ms)^(\s*)(`{3,}|~{3,}).*?^\1\2[ \t]*$|(`+)(?!`).+?(?<!`)\3(?!`)")
+# What Markdown itself treats as code: a fence indented at most three spaces (four
+# make an indented code block, whose fence characters are text), or a code span that
+# an escaped backtick does not open and that does not cross a blank line.
+_CODE = re.compile(r"(?m)^( {0,3})(`{3,}|~{3,})[^\n]*\n(?:[^\n]*\n)*?\1\2[ \t]*$|(?<![\\`])(`+)(?!`)(?:[^\n]|\n(?![ \t]*\n))+?(?<!`)\3(?!`)")
 _HTML = re.compile(r"<\s*/?\s*[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?\s*>|<!--|<!\[CDATA\[|<![A-Za-z]|<\?")
 _LINK = re.compile(r"\]\(\s*<?([^)\s>]+)|^\s*\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)|<([A-Za-z][A-Za-z0-9+.-]*:[^>\s]*)>", re.MULTILINE)
 
