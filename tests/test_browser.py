@@ -205,12 +205,6 @@ def test_huge_paste_is_answered_and_marked_partial_while_the_tab_stays_responsiv
     assert page.locator(".errata-partial").count() == 1
 
 
-def test_no_request_leaves_the_origin_and_no_console_errors(site, browser_log):
-    """Checked over every page visited by the tests above (runs last in this module)."""
-    foreign = [u for u in browser_log.requests if not u.startswith(site.base) and not u.startswith(("data:", "blob:"))]
-    assert foreign == []
-    assert browser_log.errors == []
-
 
 def test_a_diagnosis_over_its_budget_restarts_the_worker_and_later_ones_work(page, site):
     page.goto(site.url("diagnose/"))
@@ -229,3 +223,29 @@ def test_a_diagnosis_over_its_budget_restarts_the_worker_and_later_ones_work(pag
     page.evaluate("() => { delete window.__errataBudgetMs; }")
     run_paste(page, PY_RESET)  # a fresh worker boots and answers
     assert ranked_ids(page)[0] == "econnreset"
+
+
+def test_the_policy_allows_no_inline_script_and_the_theme_still_works(chromium, site):
+    # Its own context: the refused script below is a console error on purpose.
+    context = chromium.new_context()
+    page = context.new_page()
+    page.goto(site.url("errors/econnreset/"))
+    policy = page.get_attribute('meta[http-equiv="Content-Security-Policy"]', "content")
+    assert "sha256-" not in policy and "'unsafe-inline'" not in policy.split("script-src")[1].split(";")[0]
+    assert "base-uri 'none'" in policy and "form-action 'none'" in policy and "object-src 'none'" in policy
+    # A script that content managed to place inline would be refused by the browser.
+    page.evaluate("""() => { const s = document.createElement('script'); s.textContent = 'window.__pwned = 1'; document.body.append(s); }""")
+    assert page.evaluate("window.__pwned") is None
+    # The theme's own scripts, now files, still run: storage helpers, palette toggle, tabs.
+    assert page.evaluate("typeof __md_get") == "function"
+    before = page.get_attribute("body", "data-md-color-scheme")
+    page.click("label.md-header__button[for^='__palette']:visible")
+    page.wait_for_function(f"document.body.getAttribute('data-md-color-scheme') !== {before!r}")
+    context.close()
+
+
+def test_no_request_leaves_the_origin_and_no_console_errors(site, browser_log):
+    """Checked over every page visited by the tests above (runs last in this module)."""
+    foreign = [u for u in browser_log.requests if not u.startswith(site.base) and not u.startswith(("data:", "blob:"))]
+    assert foreign == []
+    assert browser_log.errors == []
