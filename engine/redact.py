@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .secret_patterns import GITLEAKS_RULES
+
 __all__ = ["Redaction", "redact"]
 
 # (kind, pattern). When a pattern has a group named "keep", that part stays
@@ -61,6 +63,52 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     )
 )
 
+# gitleaks' rules compile on first use: most pastes hold none of their keywords.
+_GITLEAKS_COMPILED: dict[int, re.Pattern[str]] = {}
+
+
+def _windows(view: str, lowered: str, keywords: tuple[str, ...], source: str) -> list[tuple[int, int]]:
+    """Spans of text worth searching: the line before, of and after each keyword, merged."""
+    if "[\\s\\S" in source or "(?s" in source:
+        return [(0, len(view))]  # a multi-line shape (a key block): search it all
+    spans: list[tuple[int, int]] = []
+    for k in keywords:
+        at = lowered.find(k)
+        while at >= 0:
+            if len(spans) > 2000:
+                return [(0, len(view))]  # keyword everywhere: windows would cost more
+            start = lowered.rfind("\n", 0, max(lowered.rfind("\n", 0, at), 0)) + 1
+            end = lowered.find("\n", lowered.find("\n", at) + 1)
+            spans.append((start, len(view) if end < 0 or lowered.find("\n", at) < 0 else end))
+            at = lowered.find(k, at + 1)
+    spans.sort()
+    merged: list[tuple[int, int]] = []
+    for start, end in spans:
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _gitleaks_matches(view: str):
+    """(rule id, start, end) of each gitleaks secret, searching only near the rule's keywords."""
+    # gitleaks' context rules ([\w.-]{0,50}?keyword...) try every offset, so
+    # searching a whole megabyte for each costs far more than a few lines around
+    # each keyword. pos/endpos keep ^, \b and lookbehinds seeing the real text.
+    lowered = view.lower()
+    for index, (rule_id, keywords, source, group) in enumerate(GITLEAKS_RULES):
+        if not any(k in lowered for k in keywords):
+            continue
+        pattern = _GITLEAKS_COMPILED.get(index)
+        if pattern is None:
+            pattern = _GITLEAKS_COMPILED[index] = re.compile(source)
+        for lo, hi in _windows(view, lowered, keywords, source):
+            for m in pattern.finditer(view, lo, hi):
+                start, end = m.span(group) if m.group(group) is not None else m.span()
+                yield rule_id, start, end
+
+
 _NOISE = re.compile(r"\x1b\[[0-9;?]{0,32}[A-Za-z]|%22|%27")
 
 
@@ -101,6 +149,11 @@ def redact(text: str) -> tuple[str, list[Redaction]]:
             end = _unwrapped_end(view, m.end())
             if end > start and not any(r.start < end and start < r.end for r in found):
                 found.append(Redaction(kind, start, end))
+    # Ours first (they know paste shapes), then gitleaks' maintained rule set.
+    for kind, start, end in _gitleaks_matches(view):
+        end = _unwrapped_end(view, end)
+        if end > start and not any(r.start < end and start < r.end for r in found):
+            found.append(Redaction(kind, start, end))
     found.sort(key=lambda r: r.start)
     out: list[str] = []
     last = 0
