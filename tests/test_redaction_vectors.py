@@ -18,10 +18,23 @@ VECTORS = json.loads((ROOT / "tests" / "redaction" / "vectors.json").read_text(e
 
 @pytest.mark.parametrize("vector", VECTORS, ids=[f"{v['kind']}-{i}" for i, v in enumerate(VECTORS)])
 def test_secret_is_removed_with_its_kind(vector):
-    assert vector["secret"] in vector["paste"]
     out, found = redact(vector["paste"])
-    assert vector["secret"] not in out
+    assert not surviving(vector, out)
     assert vector["kind"] in {r.kind for r in found}
+
+
+def surviving(vector, out):
+    """The parts of the vector's secret still in the redacted text."""
+    # A terminal hard wrap cuts a secret in pieces, one per line: each must go.
+    pieces = vector.get("pieces", [vector["secret"]])
+    assert "".join(pieces) == vector["secret"] and all(p in vector["paste"] for p in pieces)
+    return [p for p in pieces if p in out]
+
+
+def test_at_least_98_percent_of_secrets_are_fully_removed():
+    assert len(VECTORS) >= 85
+    misses = [(v["kind"], v["secret"]) for v in VECTORS if surviving(v, redact(v["paste"])[0])]
+    assert len(misses) <= len(VECTORS) * 0.02, misses
 
 
 def test_error_codes_hosts_and_ports_survive_in_golden_pastes():
