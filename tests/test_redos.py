@@ -127,9 +127,12 @@ def test_deeply_nested_pattern_is_reported_not_raised():
 def test_static_check_is_linear_in_pattern_size():
     def took(n: int) -> float:
         pattern = "(?:ab|cd)+x[a-z]+," * n
-        start = time.perf_counter()
-        backtracking_risk(pattern)
-        return time.perf_counter() - start
+        runs = []
+        for _ in range(3):  # the best of three, against a busy machine
+            start = time.perf_counter()
+            backtracking_risk(pattern)
+            runs.append(time.perf_counter() - start)
+        return min(runs)
 
     small, large = took(300), took(1200)
     assert large < max(small, 0.01) * 10
