@@ -43,9 +43,14 @@ def _head_and_tail(handle) -> tuple[bytes, bytes, int]:  # type: ignore[no-untyp
     return head[:_PART], tail[-_PART:], size
 
 
-def _read(paths: Sequence[str]) -> str:
+def _read(paths: Sequence[str], whole: bool = False) -> str:
+    """The text of the files (or stdin); large inputs as head and tail unless `whole`."""
     chunks: list[bytes] = []
     for path in paths or ["-"]:
+        if whole:
+            with open(sys.stdin.fileno() if path == "-" else path, "rb", closefd=path != "-") as handle:
+                chunks.append(handle.read())
+            continue
         if path == "-":
             head, tail, size = _head_and_tail(sys.stdin.buffer)
         else:
@@ -66,11 +71,18 @@ def _read(paths: Sequence[str]) -> str:
     return b"\n".join(chunks).decode("utf-8", errors="replace")
 
 
-def _diagnose(args: argparse.Namespace) -> int:
+def _read_or_report(paths: Sequence[str], whole: bool = False) -> str | None:
+    """The input text, or None after saying on stderr why it cannot be read."""
     try:
-        text = _read(args.paths)
+        return _read(paths, whole)
     except OSError as exc:
         print(f"error: cannot read {exc.filename}: {exc.strerror}", file=sys.stderr)
+        return None
+
+
+def _diagnose(args: argparse.Namespace) -> int:
+    text = _read_or_report(args.paths)
+    if text is None:
         return 2
     rules, problems = load_rules(args.rules)
     if problems:
@@ -92,10 +104,8 @@ def _diagnose(args: argparse.Namespace) -> int:
 def _redact(args: argparse.Namespace) -> int:
     from .redact import redact
 
-    try:
-        text = _read(args.paths)
-    except OSError as exc:
-        print(f"error: cannot read {exc.filename}: {exc.strerror}", file=sys.stderr)
+    text = _read_or_report(args.paths, whole=True)  # a cleaned log must be the whole log
+    if text is None:
         return 2
     if hasattr(sys.stdout, "reconfigure"):
         sys.stdout.reconfigure(errors="replace")

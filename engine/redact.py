@@ -7,6 +7,7 @@ what was removed so the reader can check before sharing.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -48,7 +49,7 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("bearer-token", r"(?i)(?P<keep>\bbearer(?:\s+|[\"']\s*,\s*[\"']))[A-Za-z0-9._~+/=-]{8,}"),
         ("basic-auth", r"(?i)(?P<keep>\bauthorization[\"']?\s*[:=]\s*[\"']?basic\s+)[A-Za-z0-9+/=]{8,}"),
         ("api-key", r"(?i)(?P<keep>\bx-api-key[\"']?\s*[:=,]\s*[\"']?)[^\s\"',;}]{8,}"),
-        ("cookie", r"(?im)(?P<keep>^[\s<>*]*(?:set-)?cookie[ \t]*:[ \t]*(?![\s\"'])|[\"']?(?:set-)?cookie[\"']?\s*:\s*[\"'])[^\n\"']+"),
+        ("cookie", r"(?im)(?P<keep>^[ \t<>*]*(?:set-)?cookie[ \t]*:[ \t]*(?![\s\"'])|[\"']?(?:set-)?cookie[\"']?\s*:\s*[\"'])[^\n\"']+"),
         # Node's inspect output: 'set-cookie': [ 'a=1; Path=/', 'b=2' ]
         ("cookie", r"(?i)(?P<keep>[\"']set-cookie[\"']\s*:\s*\[)[^\]]{1,4000}"),
         # An empty user (redis://:pw@) and a '/' inside the password are both real;
@@ -136,25 +137,31 @@ def _unwrapped_end(text: str, end: int) -> int:
     return end
 
 
-def redact(text: str) -> tuple[str, list[Redaction]]:
-    """The text with secrets replaced by [REDACTED kind] markers, and what was removed."""
-    found: list[Redaction] = []
-    # Same-length blanks keep every offset valid while letting a key glued to a
-    # colour code (ESC[31msk-...) or to an encoded quote (%22sk-...) start a word.
-    view = _NOISE.sub(lambda m: " " * len(m.group()), text)
+def _candidates(view: str):
+    """(kind, start, end) of every secret shape in the view: ours first (they know paste shapes), then gitleaks'."""
     for kind, pattern in _RULES:
         for m in pattern.finditer(view):
             kept = [m.end(g) for g in ("keep", "keep2") if g in pattern.groupindex and m.group(g) is not None]
-            start = kept[0] if kept else m.start()
-            end = _unwrapped_end(view, m.end())
-            if end > start and not any(r.start < end and start < r.end for r in found):
-                found.append(Redaction(kind, start, end))
-    # Ours first (they know paste shapes), then gitleaks' maintained rule set.
-    for kind, start, end in _gitleaks_matches(view):
+            yield kind, (kept[0] if kept else m.start()), m.end()
+    yield from _gitleaks_matches(view)
+
+
+def redact(text: str) -> tuple[str, list[Redaction]]:
+    """The text with secrets replaced by [REDACTED kind] markers, and what was removed."""
+    # Same-length blanks keep every offset valid while letting a key glued to a
+    # colour code (ESC[31msk-...) or to an encoded quote (%22sk-...) start a word.
+    view = _NOISE.sub(lambda m: " " * len(m.group()), text)
+    # Taken spans stay disjoint and sorted, so the only one a new span can overlap
+    # is the last that starts before it ends: one bisect, not a scan of all found.
+    starts: list[int] = []
+    found: list[Redaction] = []
+    for kind, start, end in _candidates(view):
         end = _unwrapped_end(view, end)
-        if end > start and not any(r.start < end and start < r.end for r in found):
-            found.append(Redaction(kind, start, end))
-    found.sort(key=lambda r: r.start)
+        at = bisect.bisect_left(starts, end)
+        if end <= start or (at and found[at - 1].end > start):
+            continue
+        starts.insert(at, start)
+        found.insert(at, Redaction(kind, start, end))
     out: list[str] = []
     last = 0
     for r in found:

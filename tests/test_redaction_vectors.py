@@ -74,3 +74,14 @@ def test_cli_redacts_stdin_and_files(tmp_path):
 def test_cli_unreadable_input_exits_2(tmp_path):
     done = run([str(tmp_path / "missing.txt")])
     assert done.returncode == 2 and "cannot read" in done.stderr and not done.stdout
+
+
+def test_cli_redacts_the_whole_of_a_large_log_not_just_its_head_and_tail(tmp_path):
+    # diagnose reads a large log's head and tail; a cleaned log must keep its middle.
+    filler = "x" * 4_200_000  # 8.4 MB in all: over the 8 MB where diagnose switches to head and tail
+    log = tmp_path / "big.log"
+    log.write_text(f"{filler}\nmiddle password=hunter2222 end\n{filler}\n", encoding="utf-8")
+    done = run([str(log)])
+    assert done.returncode == 0
+    assert "middle password=[REDACTED secret] end" in done.stdout
+    assert "hunter2222" not in done.stdout and len(done.stdout) > 8_400_000
