@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 __all__ = ["PARENTS", "Contexts", "detect", "is_within"]
@@ -88,7 +89,8 @@ class Contexts:
     def __init__(self, scores: dict[str, float]) -> None:
         self.scores = scores
 
-    @property
+    # Computed once: every pattern with a `when` and every match asks again.
+    @functools.cached_property
     def detected(self) -> frozenset[str]:
         """Contexts above the threshold, with their parents."""
         found: set[str] = set()
@@ -99,7 +101,7 @@ class Contexts:
                     ctx = PARENTS.get(ctx)
         return frozenset(found)
 
-    @property
+    @functools.cached_property
     def best(self) -> str | None:
         """The most specific detected context; ties go to the higher score, then the name."""
         candidates = [c for c, s in self.scores.items() if s >= DETECTED]

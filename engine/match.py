@@ -13,6 +13,9 @@ How ranking works, so that the root cause comes first:
 - a *wrapper* rule (say "fetch failed") ranks after any root cause found with
   confidence, whatever its own score;
 - otherwise higher scores first, ties broken by id, so output is deterministic.
+
+`analyse` reads the paste once, then runs four named steps: find the hits of the
+candidate rules, drop generic hits that another rule explains, score, rank.
 """
 
 from __future__ import annotations
@@ -21,11 +24,13 @@ import bisect
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from .context import Contexts, detect
-from .keys import KINDS, text_words
+from .keys import Keys, text_words
 from .model import Evidence, Match, Pattern, Rule
 from .normalize import View, views
+from .prefilter import KeyIndex
 
 __all__ = ["MATCH_THRESHOLD", "Catalog", "Diagnosis", "analyse", "diagnose", "rule_score"]
 
@@ -47,86 +52,102 @@ class Diagnosis:
 
 @dataclass(frozen=True)
 class _Hit:
-    pattern: int
+    pattern: int  # index in rule.patterns
     start: int  # original offsets
     end: int
     line: int  # line number in the cleaned paste
 
 
-def _pattern_applies(pattern: Pattern, contexts: Contexts) -> bool:
-    return not pattern.when or bool(contexts.detected.intersection(pattern.when))
+class _Candidates(NamedTuple):
+    """For one rule, the patterns and the excludes whose keys a paste holds (indexes)."""
 
-
-@dataclass(frozen=True)
-class _Text:
-    """The views of one paste, with what the prefilter needs to know about them."""
-
-    views: Sequence[View]
-    lowered: str
-    words: frozenset[str]
+    patterns: list[int]
+    excludes: list[int]
 
 
 class Catalog:
     """Rules prepared for matching: which patterns each key in a paste can wake up.
 
     With thousands of rules, most patterns cannot match a given paste because a
-    word they need is absent. The index finds the candidates from the paste's
-    words, so the cost grows with what the paste contains, not with the catalog.
+    word they need is absent. The index (prefilter.KeyIndex) finds the candidates
+    in a fixed number of passes over the paste's words and lines, so the cost
+    grows with what the paste contains, not with the catalog.
     """
 
     def __init__(self, rules: Sequence[Rule]) -> None:
         self.rules = tuple(rules)
         self.by_id = {rule.id: rule for rule in self.rules}
-        self._index: dict[str, dict[str, list[tuple[int, int]]]] = {kind: {} for kind in KINDS}
-        self._always: list[tuple[int, int]] = []
+        # One slot per pattern and per exclude, rule by rule: sorted slots group by rule.
+        self._slots: list[tuple[int, bool, int]] = []  # (rule index, is an exclude, index)
+        keys: list[Keys] = []
         for r, rule in enumerate(self.rules):
-            # Patterns first, then excludes (numbered after them).
-            for p, pattern in enumerate(rule.patterns + rule.excludes):
-                if not pattern.keys.alternatives:
-                    self._always.append((r, p))
-                for kind, value in pattern.keys.alternatives:
-                    self._index[kind].setdefault(value, []).append((r, p))
-        self._prefix_lengths = sorted({len(v) for v in self._index["prefix"]})
-        self._suffix_lengths = sorted({len(v) for v in self._index["suffix"]})
+            for excluding, patterns in ((False, rule.patterns), (True, rule.excludes)):
+                for i, pattern in enumerate(patterns):
+                    self._slots.append((r, excluding, i))
+                    keys.append(pattern.keys)
+        self._index = KeyIndex(keys)
 
-    def candidates(self, words: frozenset[str], lowered: str) -> dict[int, list[int]]:
-        """{rule index: pattern indexes} that may match a text with these words."""
-        found: list[tuple[int, int]] = list(self._always)
-        by_word, by_prefix, by_suffix = self._index["word"], self._index["prefix"], self._index["suffix"]
-        for word in words:
-            found.extend(by_word.get(word, ()))
-            for n in self._prefix_lengths:
-                if n > len(word):
+    def candidates(self, words: frozenset[str], lowered: str) -> dict[int, _Candidates]:
+        """{rule index: its patterns and excludes} that may match a text with these words."""
+        out: dict[int, _Candidates] = {}
+        for slot in sorted(self._index.woken(lowered, words)):
+            r, excluding, i = self._slots[slot]
+            found = out.get(r)
+            if found is None:
+                found = out[r] = _Candidates([], [])
+            (found.excludes if excluding else found.patterns).append(i)
+        return out
+
+
+@dataclass(frozen=True)
+class _Paste:
+    """One paste read once: its views, what the prefilter needs, its contexts and lines."""
+
+    text: str  # exactly as given
+    views: Sequence[View]
+    lowered: str
+    words: frozenset[str]
+    contexts: Contexts
+    detected: frozenset[str]
+    breaks: list[int]  # original offset of each line break of the cleaned paste
+
+    @classmethod
+    def read(cls, text: str) -> _Paste:
+        all_views = views(text)
+        base = all_views[0]
+        lowered = "\n".join(v.text for v in all_views).lower()
+        contexts = detect(base.text)
+        breaks = [base.starts[m.start()] for m in re.finditer("\n", base.text)]
+        return cls(text, all_views, lowered, frozenset(text_words(lowered)), contexts, contexts.detected, breaks)
+
+    @property
+    def partial(self) -> bool:
+        """Whether only part of a huge paste was read."""
+        return self.views[0].partial
+
+    def line_of(self, offset: int) -> int:
+        """The line of the cleaned paste that an original offset falls on."""
+        return bisect.bisect_right(self.breaks, offset)
+
+    def applies(self, pattern: Pattern) -> bool:
+        """Whether a pattern counts for this paste (its `when` names a detected context)."""
+        return not pattern.when or not self.detected.isdisjoint(pattern.when)
+
+    def spans(self, pattern: Pattern) -> list[tuple[int, int]]:
+        """Original spans where the pattern matches in any view (deduplicated)."""
+        spans: list[tuple[int, int]] = []
+        seen: set[tuple[int, int]] = set()
+        for view in self.views:
+            for n, m in enumerate(pattern.regex.finditer(view.text)):
+                if n >= _HITS_PER_PATTERN:
                     break
-                found.extend(by_prefix.get(word[:n], ()))
-            for n in self._suffix_lengths:
-                if n > len(word):
-                    break
-                found.extend(by_suffix.get(word[-n:], ()))
-        for needle, where in self._index["needle"].items():
-            if needle in lowered:
-                found.extend(where)
-        out: dict[int, set[int]] = {}
-        for r, p in found:
-            out.setdefault(r, set()).add(p)
-        return {r: sorted(ps) for r, ps in sorted(out.items())}
-
-
-def _find(pattern: Pattern, text: _Text) -> list[tuple[int, int]]:
-    """Original spans where the pattern matches in any view (deduplicated)."""
-    spans: list[tuple[int, int]] = []
-    seen: set[tuple[int, int]] = set()
-    for view in text.views:
-        for n, m in enumerate(pattern.regex.finditer(view.text)):
-            if n >= _HITS_PER_PATTERN:
-                break
-            if m.end() == m.start():
-                continue
-            span = view.span(m.start(), m.end())
-            if span not in seen:
-                seen.add(span)
-                spans.append(span)
-    return spans
+                if m.end() == m.start():
+                    continue
+                span = view.span(m.start(), m.end())
+                if span not in seen:
+                    seen.add(span)
+                    spans.append(span)
+        return spans
 
 
 def rule_score(weights: Sequence[float]) -> float:
@@ -137,67 +158,71 @@ def rule_score(weights: Sequence[float]) -> float:
     return round(min(1.0, max(0.0, 1.0 - miss)), 3)
 
 
+def _find_hits(catalog: Catalog, paste: _Paste) -> list[tuple[Rule, list[_Hit]]]:
+    """Step 1: each candidate rule no exclude vetoes, with every hit of its patterns."""
+    hits: list[tuple[Rule, list[_Hit]]] = []
+    for r, woken in catalog.candidates(paste.words, paste.lowered).items():
+        rule = catalog.rules[r]
+        excludes = (rule.excludes[i] for i in woken.excludes)
+        if any(paste.spans(p) for p in excludes if paste.applies(p)):
+            continue
+        found = [
+            _Hit(i, start, end, paste.line_of(start))
+            for i in woken.patterns
+            if paste.applies(rule.patterns[i])
+            for start, end in paste.spans(rule.patterns[i])
+        ]
+        if found:
+            hits.append((rule, found))
+    return hits
+
+
+def _drop_explained(hits: list[tuple[Rule, list[_Hit]]]) -> list[tuple[Rule, list[_Hit]]]:
+    """Step 2: drop generic hits on a line that another rule explains with a specific one."""
+    specific_lines: dict[int, set[str]] = {}
+    for rule, found in hits:
+        for hit in found:
+            if not rule.patterns[hit.pattern].generic:
+                specific_lines.setdefault(hit.line, set()).add(rule.id)
+
+    def explained_elsewhere(rule: Rule, hit: _Hit) -> bool:
+        return bool(specific_lines.get(hit.line, set()) - {rule.id})
+
+    return [
+        (rule, [h for h in found if not (rule.patterns[h.pattern].generic and explained_elsewhere(rule, h))])
+        for rule, found in hits
+    ]
+
+
+def _score(rule: Rule, kept: list[_Hit], paste: _Paste) -> Match | None:
+    """Step 3: the rule's match from its remaining hits, or None below the threshold."""
+    used = sorted({h.pattern for h in kept})
+    score = rule_score([rule.patterns[i].weight for i in used])
+    if score < MATCH_THRESHOLD:
+        return None
+    implied = [rule.patterns[i] for i in used if rule.patterns[i].implies]
+    strongest = max(implied, key=lambda p: p.weight).implies if implied else None
+    spans = sorted({(h.start, h.end) for h in kept})[:_EVIDENCE_PER_MATCH]
+    evidence = tuple(Evidence(a, b, paste.text[a:b]) for a, b in spans)
+    return Match(rule, score, paste.contexts.refine(strongest), evidence)
+
+
+def _rank(matches: list[Match]) -> tuple[Match, ...]:
+    """Step 4: best first; wrappers after a sure root cause; ties broken by id."""
+    has_cause = any(not m.rule.wrapper and m.score >= _CAUSE_CONFIDENCE for m in matches)
+    return tuple(sorted(matches, key=lambda m: (has_cause and m.rule.wrapper, -m.score, m.rule.id)))
+
+
 def analyse(text: str, rules: Sequence[Rule] | Catalog) -> Diagnosis:
     """Diagnose a paste against the rules. Pure: no I/O, no globals, deterministic.
 
     Pass a Catalog built once when diagnosing many pastes with the same rules.
     """
     catalog = rules if isinstance(rules, Catalog) else Catalog(rules)
-    all_views = views(text)
-    base = all_views[0]
-    lowered = "\n".join(v.text for v in all_views).lower()
-    paste = _Text(all_views, lowered, frozenset(text_words(lowered)))
-    contexts = detect(base.text)
-    # Line of each original offset, counted on the cleaned paste.
-    breaks = [base.starts[m.start()] for m in re.finditer("\n", base.text)]
-
-    hits: dict[str, list[_Hit]] = {}
-    for r, indexes in catalog.candidates(paste.words, paste.lowered).items():
-        rule = catalog.rules[r]
-        count = len(rule.patterns)
-        excluded = (rule.excludes[i - count] for i in indexes if i >= count)
-        if any(_find(p, paste) for p in excluded if _pattern_applies(p, contexts)):
-            continue
-        found: list[_Hit] = []
-        for index in indexes:
-            pattern = rule.patterns[index] if index < count else None
-            if pattern is None or not _pattern_applies(pattern, contexts):
-                continue
-            for start, end in _find(pattern, paste):
-                found.append(_Hit(index, start, end, bisect.bisect_right(breaks, start)))
-        if found:
-            hits[rule.id] = found
-
-    # Lines that some rule explains with a specific (non-generic) pattern.
-    by_id = catalog.by_id
-    specific_lines: dict[int, set[str]] = {}
-    for rule_id, found in hits.items():
-        patterns = by_id[rule_id].patterns
-        for hit in found:
-            if not patterns[hit.pattern].generic:
-                specific_lines.setdefault(hit.line, set()).add(rule_id)
-
-    matches: list[Match] = []
-    for rule_id, found in hits.items():
-        rule = by_id[rule_id]
-        kept = [
-            h
-            for h in found
-            if not rule.patterns[h.pattern].generic or not (specific_lines.get(h.line, set()) - {rule_id})
-        ]
-        used = sorted({h.pattern for h in kept})
-        score = rule_score([rule.patterns[i].weight for i in used])
-        if score < MATCH_THRESHOLD:
-            continue
-        implied = [rule.patterns[i] for i in used if rule.patterns[i].implies]
-        strongest = max(implied, key=lambda p: p.weight).implies if implied else None
-        spans = sorted({(h.start, h.end) for h in kept})[:_EVIDENCE_PER_MATCH]
-        evidence = tuple(Evidence(a, b, text[a:b]) for a, b in spans)
-        matches.append(Match(rule, score, contexts.refine(strongest), evidence))
-
-    has_cause = any(not m.rule.wrapper and m.score >= _CAUSE_CONFIDENCE for m in matches)
-    matches.sort(key=lambda m: (has_cause and m.rule.wrapper, -m.score, m.rule.id))
-    return Diagnosis(tuple(matches), contexts.best, base.partial)
+    paste = _Paste.read(text)
+    scored = (_score(rule, kept, paste) for rule, kept in _drop_explained(_find_hits(catalog, paste)))
+    matches = [m for m in scored if m is not None]
+    return Diagnosis(_rank(matches), paste.contexts.best, paste.partial)
 
 
 def diagnose(text: str, rules: Sequence[Rule] | Catalog) -> list[Match]:
