@@ -107,8 +107,7 @@ class _Paste:
     views: Sequence[View]
     lowered: str
     words: frozenset[str]
-    contexts: Contexts
-    detected: frozenset[str]
+    contexts: Contexts  # its `detected` is computed once, on first use
     breaks: list[int]  # original offset of each line break of the cleaned paste
 
     @classmethod
@@ -118,7 +117,7 @@ class _Paste:
         lowered = "\n".join(v.text for v in all_views).lower()
         contexts = detect(base.text)
         breaks = [base.starts[m.start()] for m in re.finditer("\n", base.text)]
-        return cls(text, all_views, lowered, frozenset(text_words(lowered)), contexts, contexts.detected, breaks)
+        return cls(text, all_views, lowered, frozenset(text_words(lowered)), contexts, breaks)
 
     @property
     def partial(self) -> bool:
@@ -131,7 +130,7 @@ class _Paste:
 
     def applies(self, pattern: Pattern) -> bool:
         """Whether a pattern counts for this paste (its `when` names a detected context)."""
-        return not pattern.when or not self.detected.isdisjoint(pattern.when)
+        return not pattern.when or not self.contexts.detected.isdisjoint(pattern.when)
 
     def spans(self, pattern: Pattern) -> list[tuple[int, int]]:
         """Original spans where the pattern matches in any view (deduplicated)."""

@@ -4,8 +4,10 @@ keys.py says what text a pattern cannot match without. This module indexes the
 keys of every pattern in a catalog so that one paste is read a fixed number of
 times: a set intersection for whole words, and one regex pass each for word
 prefixes, word suffixes and substrings. Each regex is the keys of its kind
-folded into a trie (`ab(?:c|d(?:e)?)`), so trying it at one position costs at
-most the depth of the trie and never the number of keys.
+folded into a trie (`ab(?:c|d(?:e)?)` for abc, abd and abde), so trying it at
+one position follows one path down the trie, choosing among at most an
+alphabet's worth of branches at each step: the length of a key, never the
+number of keys.
 """
 
 from __future__ import annotations
