@@ -3,8 +3,9 @@
 Running every regex of every rule over a long paste costs milliseconds each. But
 most patterns contain a word that must appear for them to match at all
 ("ECONNRESET", "getaddrinfo"). `required()` finds such words (or, failing that, a
-literal substring) from the parsed regex, and the Catalog in match.py runs only
-the patterns whose key is present. A pattern with no usable key always runs.
+literal substring) from the parsed regex, and the Catalog in match.py (through
+the one-pass index of prefilter.py) runs only the patterns whose key is present.
+A pattern with no usable key always runs.
 """
 
 from __future__ import annotations
