@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .keys import Keys
@@ -199,8 +200,9 @@ class Evidence:
     end: int
     text: str
 
-    def to_json(self) -> dict[str, object]:
-        return {"start": self.start, "end": self.end, "text": self.text}
+    def to_json(self, offset: Callable[[int], int] = int) -> dict[str, object]:
+        """The span as JSON; `offset` recounts its ends (the browser counts UTF-16 code units)."""
+        return {"start": offset(self.start), "end": offset(self.end), "text": self.text}
 
 
 @dataclass(frozen=True)
@@ -212,12 +214,13 @@ class Match:
     context: str | None
     evidence: tuple[Evidence, ...] = field(default_factory=tuple)
 
-    def to_json(self) -> dict[str, object]:
+    def to_json(self, offset: Callable[[int], int] = int) -> dict[str, object]:
+        """The match as CONTRACT section 2 shows it; `offset` recounts evidence offsets."""
         return {
             "id": self.rule.id,
             "title": self.rule.title,
             "score": self.score,
             "url": self.rule.url,
             "context": self.context,
-            "evidence": [e.to_json() for e in self.evidence],
+            "evidence": [e.to_json(offset) for e in self.evidence],
         }

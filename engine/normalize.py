@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-__all__ = ["MAX_CHARS", "View", "normalize", "views"]
+__all__ = ["MAX_CHARS", "View", "error_line", "normalize", "views"]
 
 # Pastes longer than this are read in windows: the head, the tail, and the lines
 # in between that carry error signals. The rest is skipped, and the caller is told.
@@ -228,3 +228,9 @@ def views(text: str) -> list[View]:
     base = normalize(text)
     extra = _unwrapped(base)
     return [base] if extra is None else [base, extra]
+
+
+def error_line(text: str) -> str:
+    """The first line that carries an error signal (else the first line), stripped: a paste's title."""
+    lines = text.split("\n")
+    return next((line for line in lines if _SIGNAL.search(line)), lines[0]).strip()

@@ -2,35 +2,28 @@
 
 from __future__ import annotations
 
+from .excerpt import Window, excerpt
 from .match import Diagnosis
 
-__all__ = ["render"]
+__all__ = ["caret_rows", "render"]
 
-_MAX_LINE = 160
-
-
-def _locate(text: str, offset: int) -> tuple[int, int, int]:
-    """(line number, start of that line, end of that line) for an offset."""
-    line_start = text.rfind("\n", 0, offset) + 1
-    line_end = text.find("\n", offset)
-    if line_end == -1:
-        line_end = len(text)
-    return text.count("\n", 0, line_start) + 1, line_start, line_end
+# The terminal is narrower than the browser's result box: 160 characters a line,
+# 40 of them before the evidence.
+_WIDTH = 160
+_LEAD = 40
 
 
-def _excerpt(text: str, start: int, end: int) -> list[str]:
-    number, line_start, line_end = _locate(text, start)
-    line = text[line_start:line_end].replace("\t", " ").rstrip("\r")
-    col = start - line_start
-    width = max(1, min(end, line_end) - start)
-    # Keep long lines readable: show a window around the evidence.
-    shift = 0
-    if len(line) > _MAX_LINE:
-        shift = max(0, min(col - 40, len(line) - _MAX_LINE))
-        line = ("..." if shift else "") + line[shift : shift + _MAX_LINE]
-        col = col - shift + (3 if shift else 0)
-    gutter = f"{number:>5} | "
-    return [gutter + line, " " * (len(gutter) - 2) + "| " + " " * col + "^" * min(width, _MAX_LINE)]
+def caret_rows(window: Window) -> list[str]:
+    """A window as text: each line under a line-number gutter, carets under its evidence."""
+    rows = []
+    for line in window.lines:
+        gutter = f"{line.number:>5} | "
+        prefix = "..." if line.cut_before else ""
+        rows.append(gutter + prefix + "".join(text for text, _ in line.segments).replace("\t", " "))
+        carets = "".join("^" * max(1, len(text)) if marked else " " * len(text) for text, marked in line.segments)
+        if "^" in carets:
+            rows.append(" " * (len(gutter) - 2) + "| " + " " * len(prefix) + carets.rstrip())
+    return rows
 
 
 def render(text: str, diagnosis: Diagnosis, site_url: str) -> str:
@@ -46,8 +39,9 @@ def render(text: str, diagnosis: Diagnosis, site_url: str) -> str:
             lines.append(f"{rank}. {match.rule.title}  [{match.rule.id}, confidence {match.score:.2f}{context}]")
             lines.append(f"   {match.rule.summary}")
             lines.append(f"   {site_url}{match.rule.url}")
-            for ev in match.evidence[:3]:
-                lines.extend("   " + row for row in _excerpt(text, ev.start, ev.end))
+            for ev in match.evidence[:3]:  # each piece of evidence on its own, as found
+                for window in excerpt(text, [(ev.start, ev.end)], width=_WIDTH, lead=_LEAD, limit=1):
+                    lines.extend("   " + row for row in caret_rows(window))
             lines.append("")
     if diagnosis.partial:
         lines.append("Note: the paste was very long, so only its head, tail and error-looking lines were read.")

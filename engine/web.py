@@ -1,20 +1,27 @@
 """The browser's entry point under Pyodide: JSON strings in, JSON strings out.
 
 The only module that knows how the page talks to the engine. It keeps the rules
-loaded from the bundle between calls, and reports evidence offsets in UTF-16
-code units, which is how JavaScript strings count.
+loaded from the bundle between calls. A match goes out as Match.to_json has it
+(the CLI's shape), with evidence offsets recounted in UTF-16 code units, which is
+how JavaScript strings count, plus what the page shows: summary, labels, the fix
+tab and the evidence excerpt, already cut into segments so the page only renders.
 """
 
 from __future__ import annotations
 
 import json
+import re
+from bisect import bisect_left
+from collections.abc import Callable
 
 from . import __version__
 from .bundle import load_bundle
+from .excerpt import excerpt
 from .match import Catalog, analyse
-from .model import RUNTIME_LABELS
+from .model import RUNTIME_LABELS, Match
+from .normalize import error_line
 
-__all__ = ["check_rule", "diagnose", "load", "redact", "utf16_offsets"]
+__all__ = ["check_rule", "diagnose", "load", "redact", "utf16_offset", "utf16_offsets"]
 
 _rules: Catalog = Catalog([])
 _tabs: dict[str, list[str]] = {}
@@ -40,15 +47,21 @@ def load(bundle_json: str) -> int:
     return len(_rules.rules)
 
 
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+
+
+def utf16_offset(text: str) -> Callable[[int], int]:
+    """A function from code-point offsets into `text` to UTF-16 code-unit offsets."""
+    astral = [m.start() for m in _ASTRAL.finditer(text)] if not text.isascii() else []
+    if not astral:
+        return int
+    # Each character outside the BMP before an offset is one more code unit.
+    return lambda offset: offset + bisect_left(astral, offset)
+
+
 def utf16_offsets(text: str, offsets: list[int]) -> list[int]:
     """Convert code-point offsets into UTF-16 code-unit offsets (sorted input not required)."""
-    if text.isascii() or all(ord(ch) < 0x10000 for ch in text):
-        return list(offsets)
-    out = []
-    for offset in offsets:
-        prefix = text[:offset]
-        out.append(offset + sum(1 for ch in prefix if ord(ch) >= 0x10000))
-    return out
+    return list(map(utf16_offset(text), offsets))
 
 
 def _tab(rule_id: str, context: str | None) -> str | None:
@@ -59,38 +72,42 @@ def _tab(rule_id: str, context: str | None) -> str | None:
     return None
 
 
+def _match(m: Match, text: str, offset: Callable[[int], int]) -> dict[str, object]:
+    """A match as the page needs it: the CLI's JSON in UTF-16 offsets, plus what the page shows."""
+    data = m.to_json(offset)
+    data.update(
+        summary=m.rule.summary,
+        context_label=RUNTIME_LABELS.get(m.context or "", None),
+        tab=_tab(m.rule.id, m.context),
+        excerpt=[w.to_json() for w in excerpt(text, [(e.start, e.end) for e in m.evidence])],
+    )
+    return data
+
+
 def diagnose(text: str) -> str:
     """Diagnose a paste with the loaded rules; returns the result as JSON."""
     result = analyse(text, _rules)
-    matches = []
-    for m in result.matches:
-        starts = utf16_offsets(text, [e.start for e in m.evidence])
-        ends = utf16_offsets(text, [e.end for e in m.evidence])
-        matches.append(
-            {
-                "id": m.rule.id,
-                "title": m.rule.title,
-                "summary": m.rule.summary,
-                "score": m.score,
-                "url": m.rule.url,
-                "context": m.context,
-                "context_label": RUNTIME_LABELS.get(m.context or "", None),
-                "tab": _tab(m.rule.id, m.context),
-                "evidence": [{"start": s, "end": e, "text": ev.text} for s, e, ev in zip(starts, ends, m.evidence)],
-            }
-        )
+    offset = utf16_offset(text)
+    matches = [_match(m, text, offset) for m in result.matches]
     return json.dumps({"engine": __version__, "partial": result.partial, "context": result.context, "matches": matches})
 
 
-def redact(text: str) -> str:
-    """Secrets removed from a paste before it is shared: the text and what was removed."""
+# A report's title is its paste's error line, cut to fit an issue title.
+_TITLE = 80
+
+
+def redact(text: str, limit: int | None = None) -> str:
+    """Secrets removed from a paste before it is shared: the text (cut to `limit`), what was removed, a title."""
     from .redact import redact as _redact
 
+    # The whole paste is redacted before the cut: a secret straddling it must not leak its head.
     clean, removed = _redact(text)
+    if limit is not None:
+        clean = clean[:limit]
     kinds: dict[str, int] = {}
     for r in removed:
         kinds[r.kind] = kinds.get(r.kind, 0) + 1
-    return json.dumps({"text": clean, "removed": kinds})
+    return json.dumps({"text": clean, "removed": kinds, "title": error_line(clean)[:_TITLE]})
 
 
 def check_rule(yaml_text: str, paste: str, schema_json: str) -> str:
@@ -99,7 +116,7 @@ def check_rule(yaml_text: str, paste: str, schema_json: str) -> str:
     from .loader import load_rule_text
 
     rule, problems = load_rule_text(yaml_text, "rule.yaml", json.loads(schema_json))
-    out: dict[str, object] = {"rule": rule.id if rule else None, "score": None, "rank": None, "matches": [], "evidence": []}
+    out: dict[str, object] = {"rule": rule.id if rule else None, "score": None, "rank": None, "matches": [], "evidence": [], "excerpt": []}
     if rule is not None:
         catalog = {r.id: r for r in _rules.rules if r.id != rule.id}
         catalog[rule.id] = rule
@@ -107,12 +124,11 @@ def check_rule(yaml_text: str, paste: str, schema_json: str) -> str:
             problems.extend(check(rule, catalog))
         if paste.strip():
             result = analyse(paste, Catalog(sorted(catalog.values(), key=lambda r: r.id)))
-            out["matches"] = [{"id": m.rule.id, "score": m.score} for m in result.matches]
-            for rank, m in enumerate(result.matches, 1):
-                if m.rule.id == rule.id:
-                    starts = utf16_offsets(paste, [e.start for e in m.evidence])
-                    ends = utf16_offsets(paste, [e.end for e in m.evidence])
-                    out.update(score=m.score, rank=rank, context=m.context,
-                               evidence=[{"start": a, "end": b} for a, b in zip(starts, ends)])
+            offset = utf16_offset(paste)
+            matches = [_match(m, paste, offset) for m in result.matches]
+            out["matches"] = matches
+            for rank, data in enumerate(matches, 1):
+                if data["id"] == rule.id:
+                    out.update(rank=rank, **{key: data[key] for key in ("score", "context", "evidence", "excerpt")})
     out["problems"] = [{"line": p.line, "column": p.column, "message": p.message, "text": str(p)} for p in sorted(problems)]
     return json.dumps(out)

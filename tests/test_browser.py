@@ -244,6 +244,30 @@ def test_the_policy_allows_no_inline_script_and_the_theme_still_works(chromium, 
     context.close()
 
 
+def test_the_code_loads_as_modules_and_renders_the_engines_excerpt(page, site):
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto(site.url("diagnose/"))
+    assert page.locator("script[type=module][src$='assets/errata/diagnose.js']").count() == 1
+    assert page.get_attribute("[data-diagnose]", "data-repo-url") == "https://github.com/errata-dev/errata"
+    run_paste(page, "😀 🙂 " + NODE_RESET)  # astral characters before the evidence
+    assert page.text_content(f"{RESULTS} [data-rule-id] mark") == "ECONNRESET"
+    assert page.text_content(f"{RESULTS} [data-rule-id] pre").startswith("😀 🙂 Error: read ECONNRESET")
+    loaded = {url.rsplit("/", 1)[-1] for url in requests if "/assets/errata/" in url}
+    assert {"diagnose.js", "protocol.js", "runtime.js", "render.js", "worker.js"} <= loaded, loaded
+
+
+def test_playground_rule_names_stay_inside_the_published_rules(chromium, site):
+    # Its own context: the refused name's 404 is a console error on purpose.
+    context = chromium.new_context()
+    page = context.new_page()
+    page.goto(site.url("playground/?rule=" + quote("../../index.html?x#", safe="")))
+    page.wait_for_function("() => document.querySelector('[data-playground]').dataset.loaded === '_template.yaml'")
+    assert "id: " in page.input_value("textarea[data-playground-rule]")
+    assert "Could not open" in page.text_content("[data-playground-status]")
+    context.close()
+
+
 def test_no_request_leaves_the_origin_and_no_console_errors(site, browser_log):
     """Checked over every page visited by the tests above (runs last in this module)."""
     foreign = [u for u in browser_log.requests if not u.startswith(site.base) and not u.startswith(("data:", "blob:"))]

@@ -80,3 +80,29 @@ def test_binary_and_invalid_utf8_input_is_handled():
     proc = run("diagnose", "--json", stdin=b"\xff\xfe\x00\x00garbage\x80 read ECONNRESET \xc3")
     assert proc.returncode == 0
     assert json.loads(proc.stdout)["matches"][0]["id"] == "econnreset"
+
+
+def _evidence_rows(out: str) -> list[str]:
+    return [line for line in out.splitlines() if line.startswith("   ") and "|" in line[:12]]
+
+
+def test_text_report_evidence_rows_are_unchanged():
+    # The rows the report printed before excerpts moved into engine/excerpt.py, byte for byte.
+    out = run("diagnose", stdin=RESET).stdout.decode()
+    assert _evidence_rows(out) == [
+        "       1 | Error: read ECONNRESET",
+        "         |             ^^^^^^^^^^",
+        "       3 |   errno: -104,",
+        "         |   ^^^^^^^^^^^",
+        "       4 |   code: 'ECONNRESET',",
+        "         |          ^^^^^^^^^^",
+    ]
+
+
+def test_text_report_windows_a_long_line_and_drops_its_cr():
+    text = "x" * 300 + " Error: read ECONNRESET\tat y " + "z" * 300 + "\r\n"
+    out = run("diagnose", stdin=text).stdout.decode()
+    assert _evidence_rows(out) == [
+        "       1 | ..." + "x" * 27 + " Error: read ECONNRESET at y " + "z" * 104,
+        "         | " + " " * 43 + "^" * 10,
+    ]

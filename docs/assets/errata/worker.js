@@ -1,17 +1,15 @@
 // Module worker that runs the Python rule engine under Pyodide, off the page's thread.
-// Messages in:  {type: "start"}, {type: "diagnose" | "redact" | "playground", id, ...}
-// Messages out: {type: "progress", stage}, {type: "ready", rules}, {type: "result", id, result},
-//               {type: "error", id?, message}
+// It speaks protocol.js; it starts booting as soon as it is created.
 // The runtime, the engine wheel and the rules all come from this site's own origin.
+import * as protocol from "./protocol.js";
 
 const runtimeURL = new URL("../../runtime/", import.meta.url);
 
 let engine = null; // the engine.web module, once loaded
 let booting = null;
-
-function progress(stage) {
-  postMessage({ type: "progress", stage });
-}
+let timings = null;
+let manifestPromise = null;
+let playgroundReady = null;
 
 async function fetchOk(url, as) {
   const response = await fetch(url);
@@ -19,17 +17,13 @@ async function fetchOk(url, as) {
   return as === "json" ? response.json() : as === "text" ? response.text() : response.arrayBuffer();
 }
 
-let timings = null;
-let manifestPromise = null;
-let playgroundReady = null;
-
 function manifest() {
   if (!manifestPromise) manifestPromise = fetchOk(new URL("manifest.json", runtimeURL), "json");
   return manifestPromise;
 }
 
 async function boot() {
-  progress("Loading the Python runtime");
+  postMessage(protocol.progress("Loading the Python runtime"));
   const pyodideBase = new URL("pyodide/", runtimeURL);
   // Start everything at once; the runtime is the long pole.
   const runtime = import(new URL("pyodide.mjs", pyodideBase).href).then(({ loadPyodide }) =>
@@ -40,7 +34,7 @@ async function boot() {
   const pyodide = await runtime;
   self.pyodide = pyodide;
   const booted = performance.now();
-  progress("Loading the rules");
+  postMessage(protocol.progress("Loading the rules"));
   pyodide.unpackArchive(await wheel, "wheel");
   const web = pyodide.pyimport("engine.web");
   const imported = performance.now();
@@ -48,6 +42,11 @@ async function boot() {
   engine = web;
   const loaded = performance.now();
   timings = { origin: performance.timeOrigin, booted, imported, loaded, rules: count };
+}
+
+function start() {
+  if (!booting) booting = boot();
+  return booting;
 }
 
 // The playground also needs PyYAML (a pure-Python wheel built with the site) and the schema.
@@ -67,16 +66,13 @@ function preparePlayground() {
   return playgroundReady;
 }
 
+// One handler per request type; each returns the engine's JSON answer.
 const handlers = {
-  diagnose: async (m) => engine.diagnose(String(m.text)),
-  redact: async (m) => engine.redact(String(m.text)),
-  playground: async (m) => engine.check_rule(String(m.yaml), String(m.paste || ""), await preparePlayground()),
+  [protocol.DIAGNOSE]: async (m) => engine.diagnose(String(m.text)),
+  // No limit, no argument: a JS null would reach Python as jsnull, not None.
+  [protocol.REDACT]: async (m) => (Number.isInteger(m.limit) ? engine.redact(String(m.text), m.limit) : engine.redact(String(m.text))),
+  [protocol.PLAYGROUND]: async (m) => engine.check_rule(String(m.yaml), String(m.paste || ""), await preparePlayground()),
 };
-
-function start() {
-  if (!booting) booting = boot();
-  return booting;
-}
 
 function startFailure(error) {
   return `The diagnostic could not start: ${error.message || error}`;
@@ -84,24 +80,26 @@ function startFailure(error) {
 
 onmessage = async (event) => {
   const message = event.data || {};
-  if (message.type === "start") {
-    // Every start request is answered once the engine is ready, so a page that
-    // adopts an already running worker still learns that it is ready.
+  if (message.type === protocol.START) {
+    // Every start request is answered once the engine is ready.
     start().then(
-      () => postMessage({ type: "ready", timings }),
-      (error) => postMessage({ type: "error", message: startFailure(error) }),
+      () => postMessage(protocol.ready(timings)),
+      (error) => postMessage(protocol.failure(startFailure(error))),
     );
     return;
   }
-  const handler = handlers[message.type];
+  const handler = Object.hasOwn(handlers, message.type) ? handlers[message.type] : null;
   if (!handler) return;
   try {
     await start().catch((error) => {
       throw new Error(startFailure(error));
     });
     const result = JSON.parse(await handler(message));
-    postMessage({ type: "result", id: message.id, result });
+    postMessage(protocol.result(message.id, result));
   } catch (error) {
-    postMessage({ type: "error", id: message.id, message: String(error.message || error).split("\n").slice(-3).join(" ") });
+    postMessage(protocol.failure(String(error.message || error).split("\n").slice(-3).join(" "), message.id));
   }
 };
+
+// Boot at once: whoever created this worker wants the runtime (early.js posts nothing).
+start().catch(() => {}); // a failure is reported to each START

@@ -1,0 +1,90 @@
+// The "paste your error" box (CONTRACT section 5): runs a diagnosis and shows it.
+//   textarea[data-diagnose-input], button[data-diagnose-run],
+//   [data-diagnose-results] with data-state idle|loading|running|done|error,
+//   one [data-rule-id] element per match, in rank order.
+import { runtime, startRuntime, diagnose } from "./runtime.js";
+import { el, button, catalogLink, errorView, matchView, noMatchView, partialView } from "./render.js";
+import { reportMissing, reportWrong, share } from "./share.js";
+
+function setState(box, state, status) {
+  box.results.setAttribute("data-state", state);
+  if (box.status) box.status.textContent = status || "";
+}
+
+function renderResult(box, result) {
+  const results = box.results;
+  results.replaceChildren();
+  if (!result.matches.length) {
+    results.append(noMatchView(),
+      button({ class: "md-button", "data-diagnose-report-missing": "" }, "Report this missing error", () => reportMissing(box)));
+  } else {
+    results.append(
+      el("ol", { class: "errata-matches" }, ...result.matches.map((match) => matchView(match,
+        button({ class: "errata-match__wrong", "data-diagnose-report-wrong": match.id }, "Wrong match?",
+          () => reportWrong(box, match.id))))),
+      button({ class: "md-button", "data-diagnose-share-link": "" }, "Share this diagnosis", () => share(box)),
+    );
+  }
+  if (result.partial) results.append(partialView());
+}
+
+/** Diagnose the box's text and render the answer; a newer run supersedes an older one. */
+export async function run(box) {
+  const text = box.input.value;
+  if (!text.trim()) {
+    setState(box, "idle", "Paste an error first.");
+    box.results.replaceChildren();
+    return;
+  }
+  const ticket = (box.ticket = (box.ticket || 0) + 1);
+  const panel = box.root.querySelector(".errata-share");
+  if (panel) panel.remove();
+  const starting = !runtime.ready;
+  setState(box, starting ? "loading" : "running", starting ? "Starting the Python runtime (first time only)…" : "Reading…");
+  const onStage = (stage) => {
+    if (stage && box.ticket === ticket) setState(box, "loading", `${stage}…`);
+    if (!stage && runtime.ready && box.ticket === ticket) setState(box, "running", "Reading…");
+  };
+  runtime.listeners.add(onStage);
+  try {
+    const result = await diagnose(text);
+    if (box.ticket !== ticket) return; // a newer run replaced this one
+    renderResult(box, result);
+    const n = result.matches.length;
+    setState(box, "done", n ? `${n} match${n === 1 ? "" : "es"}` : "No match");
+  } catch (error) {
+    if (box.ticket !== ticket) return;
+    box.results.replaceChildren(
+      errorView(String(error.message || error), " You can still ", catalogLink("browse the catalog"), " or use the search."));
+    setState(box, "error", "");
+  } finally {
+    runtime.listeners.delete(onStage);
+  }
+}
+
+const boxes = new WeakMap(); // root element -> its box, so a page wired again keeps its run tickets
+
+/** Wire a [data-diagnose] element once (a hash change sets the page up again); returns its box. */
+export function wireBox(root) {
+  if (boxes.has(root)) return boxes.get(root);
+  const box = {
+    root,
+    input: root.querySelector("[data-diagnose-input]"),
+    button: root.querySelector("[data-diagnose-run]"),
+    results: root.querySelector("[data-diagnose-results]"),
+    status: root.querySelector("[data-diagnose-status]"),
+  };
+  boxes.set(root, box);
+  root.dataset.wired = "1";
+  box.button.addEventListener("click", () => run(box));
+  box.input.addEventListener("focus", startRuntime, { once: true });
+  box.input.addEventListener("paste", () => {
+    startRuntime();
+    setTimeout(() => run(box), 0); // after the pasted text is in the box
+  });
+  box.input.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) run(box);
+  });
+  if (runtime.failed) setState(box, "error", "");
+  return box;
+}
