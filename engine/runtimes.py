@@ -61,13 +61,13 @@ FIX_RUNTIMES: tuple[str, ...] = tuple(r.name for r in RUNTIMES if r.first_tab) +
     r.name for r in RUNTIMES if not r.first_tab
 )
 
-# How pages and results name each runtime.
-LABELS: dict[str, str] = {r.name: r.label for r in RUNTIMES}
+_BY_NAME = {r.name: r for r in RUNTIMES}
+
+# How pages and results name each runtime (fix tab order, as pages list them).
+LABELS: dict[str, str] = {name: _BY_NAME[name].label for name in FIX_RUNTIMES}
 
 # Each context's parent, None for the roots.
 PARENTS: dict[str, str | None] = {r.name: r.parent for r in RUNTIMES}
-
-_BY_NAME = {r.name: r for r in RUNTIMES}
 
 
 def fix_runtime(context: str | None, available: Iterable[str]) -> str | None:

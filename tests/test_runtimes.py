@@ -50,7 +50,7 @@ def test_derived_lists_follow_the_table():
     assert list(FIX_RUNTIMES[: len(first)]) == first
     rest = list(FIX_RUNTIMES[len(first) :])
     assert rest == [n for n in CONTEXTS if n not in first]  # table order otherwise
-    assert LABELS == {r.name: r.label for r in RUNTIMES}
+    assert LABELS == {r.name: r.label for r in RUNTIMES} and tuple(LABELS) == FIX_RUNTIMES
     assert PARENTS == {r.name: r.parent for r in RUNTIMES}
 
 
