@@ -14,6 +14,7 @@ import json
 import re
 import sys
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from engine.runtimes import CONTEXTS, FIX_RUNTIMES  # noqa: E402
@@ -24,7 +25,7 @@ SCHEMA = Path(__file__).resolve().parent.parent / "rules" / "schema.json"
 COMMAND = "python tools/sync_runtimes.py"
 
 _WIDTH = 110
-_ENUM = re.compile(r'(?P<head>^[ \t]*"context": \{"enum": \[)(?P<body>[^\]]*)(?P<tail>\]\})', re.MULTILINE)
+_ENUM = re.compile(r'(?P<head>^[ \t]*"context": \{(?:[^\[\]\n]*, )?"enum": \[)(?P<body>[^\]]*)(?P<tail>\]\})', re.MULTILINE)
 _FIXES = re.compile(r'(?P<head>^[ \t]*"fixes": \{\n(?:.*\n)*?[ \t]*"properties": \{\n)(?P<body>(?:[ \t]*"[^"\n]+": .*\n)*?)(?P<tail>[ \t]*\}\n)', re.MULTILINE)
 _PROPERTY = re.compile(r'^(?P<indent>[ \t]*)"(?P<name>[^"\n]+)": (?P<value>.*?),?$')
 
@@ -65,13 +66,13 @@ def synced(text: str) -> str:
     return text[: fixes.start("body")] + _fixes_body(fixes["body"]) + text[fixes.end("body") :]
 
 
-def drift(schema: dict[str, object]) -> list[str]:
+def drift(schema: dict[str, Any]) -> list[str]:
     """How the parsed schema's runtime lists differ from the table (empty when they agree)."""
-    problems = []
-    enum = tuple(schema["$defs"]["context"]["enum"])  # type: ignore[index]
+    problems: list[str] = []
+    enum = tuple(schema["$defs"]["context"]["enum"])
     if enum != CONTEXTS:
         problems.append(f"$defs.context.enum is {list(enum)}, the table says {list(CONTEXTS)}")
-    tabs = tuple(schema["properties"]["fixes"]["properties"])  # type: ignore[index]
+    tabs = tuple(schema["properties"]["fixes"]["properties"])
     if tabs != FIX_RUNTIMES:
         problems.append(f"properties.fixes.properties are {list(tabs)}, the table says {list(FIX_RUNTIMES)}")
     return problems
@@ -81,8 +82,9 @@ def main(argv: list[str]) -> int:
     """Rewrite rules/schema.json (or, with --check, report drift); returns the exit status."""
     text = SCHEMA.read_text(encoding="utf-8")
     new = synced(text)
-    if drift(json.loads(new)):
-        raise SystemExit(f"{SCHEMA}: rewriting did not bring the runtime lists in line: {drift(json.loads(new))}")
+    left = drift(json.loads(new))
+    if left:
+        raise SystemExit(f"{SCHEMA}: rewriting did not bring the runtime lists in line: {'; '.join(left)}")
     if "--check" in argv:
         problems = drift(json.loads(text))
         for problem in problems:
