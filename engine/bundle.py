@@ -1,41 +1,92 @@
-"""The compact JSON bundle of rules the browser loads (it never parses YAML).
+"""The compact JSON bundle of rules the browser loads (it never parses YAML): encoder and decoder.
 
 Kept apart from the loader so that the browser imports neither PyYAML nor the
-schema validator: the bundle was checked when the site was built.
+schema validator: the bundle was checked when the site was built, so decoding
+builds Rules directly, with each pattern's prefilter keys as computed then.
+A bundled rule carries what matching and the answer need (patterns, fixes,
+if_that_fails), not the rest of its page.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from .compile import NoLocations, RulesError, compile_rule
-from .model import Rule
+from .keys import Keys
+from .model import Pattern, Rule
 
-__all__ = ["load_bundle", "rule_to_data"]
+__all__ = ["load_bundle", "rule_from_data", "rule_to_data"]
+
+
+def _pattern_data(pattern: Pattern) -> dict[str, Any]:
+    data: dict[str, Any] = {pattern.kind: pattern.source, "weight": pattern.weight}
+    data["keys"] = sorted([kind, value] for kind, value in pattern.keys.alternatives)
+    if pattern.when:
+        data["when"] = list(pattern.when)
+    if pattern.implies:
+        data["implies"] = pattern.implies
+    if pattern.generic:
+        data["generic"] = True
+    if pattern.case_sensitive:
+        data["case_sensitive"] = True
+    return data
+
+
+def _pattern(data: dict[str, Any]) -> Pattern:
+    kind = "literal" if "literal" in data else "regex"
+    return Pattern(
+        source=data[kind],
+        kind=kind,
+        weight=float(data["weight"]),
+        when=tuple(data.get("when", ())),
+        implies=data.get("implies"),
+        generic=bool(data.get("generic", False)),
+        case_sensitive=bool(data.get("case_sensitive", False)),
+        keys=Keys(frozenset((k, v) for k, v in data["keys"])),
+    )
+
 
 def rule_to_data(rule: Rule) -> dict[str, Any]:
-    """The part of a rule the browser needs to match and to show a result."""
-    match: dict[str, Any] = {"patterns": [p.to_data() for p in rule.patterns]}
-    if rule.excludes:
-        match["exclude"] = [p.to_data() for p in rule.excludes]
-    if rule.wrapper:
-        match["wrapper"] = True
-    return {
+    """The part of a rule the browser needs to match and to answer, as JSON-ready data."""
+    data: dict[str, Any] = {
         "id": rule.id,
         "title": rule.title,
         "summary": rule.summary,
         "category": rule.category,
-        "match": match,
-        "tabs": [runtime for runtime, _ in rule.fixes],
+        "patterns": [_pattern_data(p) for p in rule.patterns],
     }
+    if rule.excludes:
+        data["excludes"] = [_pattern_data(p) for p in rule.excludes]
+    if rule.wrapper:
+        data["wrapper"] = True
+    data["fixes"] = dict(rule.fixes)  # JSON keeps the order: the fix tabs' order
+    if rule.if_that_fails:
+        data["if_that_fails"] = rule.if_that_fails
+    return data
+
+
+def rule_from_data(data: dict[str, Any]) -> Rule:
+    """The inverse of rule_to_data: a Rule ready to match, without its page-only text."""
+    return Rule(
+        id=data["id"],
+        title=data["title"],
+        summary=data["summary"],
+        category=data["category"],
+        patterns=tuple(_pattern(p) for p in data["patterns"]),
+        excludes=tuple(_pattern(p) for p in data.get("excludes", ())),
+        wrapper=bool(data.get("wrapper", False)),
+        fixes=tuple(data.get("fixes", {}).items()),
+        if_that_fails=data.get("if_that_fails", ""),
+        path=f"bundle:{data['id']}",
+    )
 
 
 def load_bundle(bundle: dict[str, Any]) -> list[Rule]:
     """Rules from the compact JSON bundle written at build time (already checked)."""
     rules: list[Rule] = []
-    for data in bundle["rules"]:
-        rule, problems = compile_rule(data, f"bundle:{data.get('id')}", NoLocations())
-        if rule is None:
-            raise RulesError(problems)
-        rules.append(rule)
+    for i, data in enumerate(bundle["rules"]):
+        try:
+            rules.append(rule_from_data(data))
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            name = data.get("id") if isinstance(data, dict) else None
+            raise ValueError(f"rules bundle: rule {i} ({name or 'no id'}) is malformed: {type(exc).__name__}: {exc}") from exc
     return rules

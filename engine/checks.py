@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from urllib.parse import urlsplit
 
-from .compile import NoLocations, Problem
+from .compile import Problem
 from .match import Catalog, analyse
 from .model import Pattern, Rule
 from .redos import backtracking_risk, timed_risks
@@ -23,8 +23,7 @@ MIN_EXAMPLE_RUNTIMES = 3
 
 
 def _at(rule: Rule, path: Path, message: str) -> Problem:
-    where = rule.where if rule.where is not None else NoLocations()
-    line, col = where.at(path)  # type: ignore[attr-defined]
+    line, col = rule.where.at(path)
     return Problem(rule.path, line, col, message)
 
 
@@ -85,12 +84,12 @@ def _blank_code(text: str) -> str:
 
 def check_markdown(rule: Rule, catalog: dict[str, Rule]) -> Iterable[Problem]:
     """Rule text is Markdown without raw HTML, and links go to http(s) pages or other rules."""
-    where = rule.where if rule.where is not None else NoLocations()
+    where = rule.where
     for path, text in _markdown_fields(rule):
         prose = _blank_code(text)
         name = _name(path)
         for m in _HTML.finditer(prose):
-            line, col = where.inside(path, m.start())  # type: ignore[attr-defined]
+            line, col = where.inside(path, m.start())
             shown = text[m.start() : m.end()][:40]
             yield Problem(rule.path, line, col, f"{name}: raw HTML is not allowed in rule text, got {shown!r}; write Markdown, or put code in backticks")
         for m in _LINK.finditer(prose):
@@ -103,10 +102,10 @@ def check_markdown(rule: Rule, catalog: dict[str, Rule]) -> Iterable[Problem]:
                 rule_id = target.split("#")[0].removesuffix(".md")
                 if target.startswith("#") or (target.split("#")[0].endswith(".md") and rule_id in catalog):
                     continue
-                line, col = where.inside(path, start)  # type: ignore[attr-defined]
+                line, col = where.inside(path, start)
                 yield Problem(rule.path, line, col, f"{name}: link to another error as '<id>.md' (a rule that exists), got {target!r}")
                 continue
-            line, col = where.inside(path, start)  # type: ignore[attr-defined]
+            line, col = where.inside(path, start)
             yield Problem(rule.path, line, col, f"{name}: links must be http(s) URLs, got {target!r}")
 
 

@@ -1,16 +1,21 @@
-"""Turn checked rule data (plain dicts from YAML or JSON) into frozen Rule objects."""
+"""Turn checked rule data (plain dicts read from a rule file) into frozen Rule objects.
+
+The browser's rules bundle has its own decoder (bundle.py) and never comes here.
+"""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
 from .keys import Keys, required
-from .model import FIX_RUNTIMES, Example, Faq, Pattern, Rule, Source, pattern_regex
+from .model import Example, Faq, Locator, NoLocations, Pattern, Rule, Source, pattern_regex
+from .runtimes import FIX_RUNTIMES
 from .schema import Path, dotted
 
+# Locator and NoLocations live with Rule (model.py); named here too for the callers that compile rule data.
 __all__ = ["Locator", "NoLocations", "Problem", "RulesError", "compile_pattern", "compile_rule"]
 
 
@@ -33,24 +38,6 @@ class RulesError(Exception):
     def __init__(self, problems: Iterable[Problem]) -> None:
         self.problems = sorted(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
-
-
-class Locator(Protocol):
-    """Maps a key path in the rule data to a 1-based (line, column) in its file."""
-
-    def at(self, path: Path, key: bool = False) -> tuple[int, int]: ...
-
-    def inside(self, path: Path, offset: int) -> tuple[int, int]: ...
-
-
-class NoLocations:
-    """For data that has no file behind it (the JSON bundle)."""
-
-    def at(self, path: Path, key: bool = False) -> tuple[int, int]:
-        return (1, 1)
-
-    def inside(self, path: Path, offset: int) -> tuple[int, int]:
-        return (1, 1)
 
 
 MAX_REGEX = 2000
@@ -100,9 +87,6 @@ def _patterns(
     for i, spec in enumerate(specs):
         kind = "literal" if "literal" in spec else "regex"
         path = base + (i, kind)
-        if "keys" in spec:  # from the bundle: checked at build time, compiled when first used
-            out.append(_pattern(spec, kind, Keys(frozenset((k, v) for k, v in spec["keys"])), 0, 0))
-            continue
         limit = _regex_limit(spec[kind]) if kind == "regex" else None
         if limit is not None:
             line, col = where.at(path)

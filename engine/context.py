@@ -5,17 +5,9 @@ from __future__ import annotations
 import functools
 import re
 
-__all__ = ["PARENTS", "Contexts", "detect", "is_within"]
+from .runtimes import PARENTS
 
-# A child context is a special case of its parent: a pattern meant for Python
-# tracebacks also applies to a traceback raised inside the Anthropic Python SDK.
-PARENTS = {
-    "anthropic-sdk-python": "python",
-    "anthropic-sdk-typescript": "node",
-    "claude-code": "node",
-    "npm": "node",
-    "mcp": None,
-}
+__all__ = ["PARENTS", "Contexts", "detect", "is_within"]
 
 # (context, weight, pattern). Weights combine as independent evidence.
 _SIGNALS: tuple[tuple[str, float, str], ...] = (

@@ -6,8 +6,11 @@ import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from .keys import Keys
+from .runtimes import CONTEXTS, FIX_RUNTIMES, LABELS
+from .schema import Path
 
 __all__ = [
     "CATEGORIES",
@@ -17,7 +20,9 @@ __all__ = [
     "Example",
     "Evidence",
     "Faq",
+    "Locator",
     "Match",
+    "NoLocations",
     "Pattern",
     "Rule",
     "Source",
@@ -26,57 +31,26 @@ __all__ = [
 
 CATEGORIES = ("network", "tls", "api", "tooling")
 
-# Runtimes and tools a paste can come from. A child counts as its parent too
-# (a traceback from the Anthropic Python SDK is also a Python traceback).
-CONTEXTS = (
-    "node",
-    "python",
-    "curl",
-    "go",
-    "java",
-    "claude-code",
-    "anthropic-sdk-python",
-    "anthropic-sdk-typescript",
-    "npm",
-    "browser",
-    "mcp",
-    "php",
-    "dotnet",
-)
+# The runtime lists live in runtimes.py; these names stay for the modules that import them from here.
+RUNTIME_LABELS = LABELS
 
-# Fix tabs, in the order pages show them.
-FIX_RUNTIMES = (
-    "claude-code",
-    "anthropic-sdk-python",
-    "anthropic-sdk-typescript",
-    "node",
-    "python",
-    "curl",
-    "go",
-    "java",
-    "npm",
-    "browser",
-    "mcp",
-    "php",
-    "dotnet",
-)
 
-# How pages and results name each runtime (fix tab labels).
-RUNTIME_LABELS = {
-    "claude-code": "Claude Code",
-    "anthropic-sdk-python": "Anthropic SDK (Python)",
-    "anthropic-sdk-typescript": "Anthropic SDK (TypeScript)",
-    "node": "Node.js",
-    "python": "Python",
-    "curl": "curl",
-    "go": "Go",
-    "java": "Java",
-    "npm": "npm",
-    "browser": "Browser",
-    "mcp": "MCP",
-    "php": "PHP",
-    "dotnet": ".NET",
-}
+class Locator(Protocol):
+    """Maps a key path in the rule data to a 1-based (line, column) in its file."""
+
+    def at(self, path: Path, key: bool = False) -> tuple[int, int]: ...
+
+    def inside(self, path: Path, offset: int) -> tuple[int, int]: ...
+
+
+class NoLocations:
+    """For data that has no file behind it (the JSON bundle, rules built in code)."""
+
+    def at(self, path: Path, key: bool = False) -> tuple[int, int]:
+        return (1, 1)
+
+    def inside(self, path: Path, offset: int) -> tuple[int, int]:
+        return (1, 1)
 
 
 def pattern_regex(kind: str, source: str, case_sensitive: bool = False) -> re.Pattern[str]:
@@ -115,20 +89,6 @@ class Pattern:
     def regex(self) -> re.Pattern[str]:
         """The compiled regex, compiled on first use: most patterns never run for a given paste."""
         return pattern_regex(self.kind, self.source, self.case_sensitive)
-
-    def to_data(self) -> dict[str, object]:
-        """The pattern as rule data (the inverse of the loader), for the JSON bundle."""
-        data: dict[str, object] = {self.kind: self.source, "weight": self.weight}
-        data["keys"] = sorted([kind, value] for kind, value in self.keys.alternatives)
-        if self.when:
-            data["when"] = list(self.when)
-        if self.implies:
-            data["implies"] = self.implies
-        if self.generic:
-            data["generic"] = True
-        if self.case_sensitive:
-            data["case_sensitive"] = True
-        return data
 
 
 @dataclass(frozen=True)
@@ -184,7 +144,7 @@ class Rule:
     near_misses: tuple[Example, ...] = ()
     path: str = ""
     # Maps key paths of the rule file to (line, column); used only for messages.
-    where: object = field(default=None, compare=False, repr=False)
+    where: Locator = field(default_factory=NoLocations, compare=False, repr=False)
 
     @property
     def url(self) -> str:

@@ -18,32 +18,19 @@ from . import __version__
 from .bundle import load_bundle
 from .excerpt import excerpt
 from .match import Catalog, analyse
-from .model import RUNTIME_LABELS, Match
+from .model import RUNTIME_LABELS, Match, Rule
 from .normalize import error_line
+from .runtimes import fix_runtime
 
 __all__ = ["check_rule", "diagnose", "load", "redact", "utf16_offset", "utf16_offsets"]
 
 _rules: Catalog = Catalog([])
-_tabs: dict[str, list[str]] = {}
-
-# When a rule has no fix tab for the exact runtime, the closest one it has.
-_FALLBACK = {
-    "anthropic-sdk-python": ("python",),
-    "anthropic-sdk-typescript": ("node",),
-    "npm": ("node",),
-    "claude-code": ("node",),
-    "php": ("curl",),
-    "mcp": ("claude-code", "node"),
-    "browser": ("node",),
-}
 
 
 def load(bundle_json: str) -> int:
     """Load the rules bundle; returns how many rules are ready."""
-    global _rules, _tabs
-    bundle = json.loads(bundle_json)
-    _rules = Catalog(load_bundle(bundle))
-    _tabs = {data["id"]: data.get("tabs", []) for data in bundle["rules"]}
+    global _rules
+    _rules = Catalog(load_bundle(json.loads(bundle_json)))
     return len(_rules.rules)
 
 
@@ -64,12 +51,9 @@ def utf16_offsets(text: str, offsets: list[int]) -> list[int]:
     return list(map(utf16_offset(text), offsets))
 
 
-def _tab(rule_id: str, context: str | None) -> str | None:
-    tabs = _tabs.get(rule_id, [])
-    for candidate in ((context,) + _FALLBACK.get(context or "", ())) if context else ():
-        if candidate in tabs:
-            return RUNTIME_LABELS[candidate]
-    return None
+def _tab(rule: Rule, context: str | None) -> str | None:
+    runtime = fix_runtime(context, (name for name, _ in rule.fixes))
+    return RUNTIME_LABELS[runtime] if runtime else None
 
 
 def _match(m: Match, text: str, offset: Callable[[int], int]) -> dict[str, object]:
@@ -78,7 +62,7 @@ def _match(m: Match, text: str, offset: Callable[[int], int]) -> dict[str, objec
     data.update(
         summary=m.rule.summary,
         context_label=RUNTIME_LABELS.get(m.context or "", None),
-        tab=_tab(m.rule.id, m.context),
+        tab=_tab(m.rule, m.context),
         excerpt=[w.to_json() for w in excerpt(text, [(e.start, e.end) for e in m.evidence])],
     )
     return data
