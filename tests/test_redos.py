@@ -11,7 +11,8 @@ import pytest
 
 from engine import checks
 from engine.loader import load_rules
-from engine.redos import NOT_CHECKED, attack_inputs, backtracking_risk, timed_risks
+from engine.redos import backtracking_risk
+from engine.redos_timed import NOT_CHECKED, attack_inputs, timed_risks
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
