@@ -83,6 +83,7 @@ def engine_wheel(project: Path, cache_dir: Path) -> Path:
         built = build_wheel(project, staging)
         for old in slot.parent.glob("engine-*"):
             shutil.rmtree(old, ignore_errors=True)
+        staging.chmod(0o755)  # mkdtemp makes it private; the cache is an ordinary folder
         staging.rename(slot)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
