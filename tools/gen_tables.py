@@ -182,6 +182,8 @@ def nss_rows() -> list[dict[str, object]]:
         if not name:
             continue
         name = name.decode()
+        if not name.startswith(("SEC_ERROR_", "SSL_ERROR_")):
+            continue  # internal and Fortezza-era codes no browser shows
         if name.startswith("SEC_ERROR_") and not NSS_SEC_KEEP.search(name):
             continue
         rows.append({"code": code, "name": name, "message": nspr.PR_ErrorToString(code, 0).decode(errors="replace"),
