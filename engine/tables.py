@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import Any, Iterable, Mapping
 
 __all__ = ["KINDS", "TEMPLATES", "Derived", "Template", "TableError", "derive", "derive_all", "find_rows", "index_tables",
-           "validate_table"]
+           "row_keys", "validate_table"]
 
 Row = Mapping[str, Any]
 
@@ -73,7 +73,7 @@ KINDS: dict[str, tuple[str, tuple[str, ...]]] = {
     "openssl_verify": ("openssl-verify", ("code", "name", "short")),
     "tls_alert": ("tls-alert", ("name", "code")),
     "http_status": ("http-status", ("code",)),
-    "api_error": ("api-error", ("code", "type")),
+    "api_error": ("api-error", ("code", "type", "message")),
     "net_error": ("net-error", ("name", "code")),
     "nss": ("nss", ("name", "code")),
 }
@@ -144,22 +144,22 @@ TEMPLATES: dict[str, tuple[Template, ...]] = {
         T("python", "regex", r"\bcertificate verify failed: {message}", 0.95, "python"),
         T("curl", "regex", r"\bSSL certificate problem: {message}", 0.95, "curl"),
         T("ruby", "regex", r"\bcertificate verify failed \({message}\)", 0.95),
-        T("node", "regex", r"""\bcode['"]?: ?['"]{short}['"]""", 0.95, "node"),
-        T("node", "regex", r"\b{short}\b", 0.9, min_len=14),
+        T("node", "regex", r"""\bcode['"]?: ?['"]{node_code}['"]""", 0.95, "node"),
+        T("node", "regex", r"\b{node_code}\b", 0.9, min_len=12),
         T("any", "literal", "{message}", 0.9, alone="text_alone", min_len=20),
     ),
     "tls_alert": (
-        T("openssl", "literal", "{openssl}", 0.95, alone="text_alone"),
-        T("openssl", "regex", r"\b{openssl_code}\b", 0.95, alone="text_alone"),
+        T("openssl", "literal", "{openssl}", 0.95),
+        T("openssl", "regex", r"\b{openssl_code}\b", 0.95),
         T("node", "regex", r"\bERR_SSL_{openssl_code}\b", 0.95, "node"),
-        T("openssl", "regex", r"\bSSL alert number {code}\b", 0.95, alone="text_alone"),
-        T("go", "regex", r"\bremote error: tls: {go}\b", 0.95, "go", alone="text_alone"),
+        T("openssl", "regex", r"\bSSL alert number {code}\b", 0.95),
+        T("go", "regex", r"\bremote error: tls: {go}\b", 0.95, "go"),
         T("java", "regex", r"\bReceived fatal alert: {name}\b", 0.95, "java"),
         T("rustls", "regex", r"\bAlertReceived\({rustls}\)", 0.95),
         T("rustls", "regex", r"\breceived fatal alert: {rustls}\b", 0.95),
         T("erlang", "regex", r"\{tls_alert, ?\{{erlang_atom}\b", 0.95),
         T("erlang", "regex", r"\bALERT: Fatal - {erlang}\b", 0.95),
-        T("schannel", "regex", r"\bfatal alert code is {code}\b", 0.9, "dotnet", alone="text_alone"),
+        T("schannel", "regex", r"\bfatal alert code is {code}\b", 0.9, "dotnet"),
     ),
     "http_status": (
         T("any", "regex", r"\bHTTP(?:/[0-9.]{1,3})? {code}\b", 0.8, generic=True),
@@ -241,6 +241,11 @@ def find_rows(tables: Mapping[str, Mapping[str, Any]], kind: str, key: Any) -> l
     if not rows:
         raise TableError(f"{kind}: no row named '{key}' in table '{name}'")
     return rows
+
+
+def row_keys(tables: Mapping[str, Mapping[str, Any]], kind: str) -> list[str]:
+    """The key of every row of a kind's table, as a reference would name it."""
+    return list(dict.fromkeys(_key(kind, row) for row in tables[KINDS[kind][0]]["rows"]))
 
 
 def _l10n(tables: Mapping[str, Mapping[str, Any]], table: str, key_field: str, key: Any) -> list[str]:
@@ -343,6 +348,8 @@ def derive(tables: Mapping[str, Mapping[str, Any]], kind: str, key: Any) -> list
     out: list[Derived] = []
     seen: set[tuple[str, str]] = set()
     for row in find_rows(tables, kind, key):
+        if row.get("error") is False:
+            continue  # close_notify and kin: a normal end, never evidence of a failure
         fields = _fields(kind, row, tables)
         row_key = _key(kind, row)
         for template in TEMPLATES[kind]:

@@ -120,6 +120,19 @@ def curl_rows() -> list[dict[str, object]]:
              "source": CURL_SOURCE} for code, name in CURL_NAMES.items()]
 
 
+# The verify errors Node.js names in err.code (X509ErrorCode in src/crypto/crypto_common.cc);
+# for any other, Node's code is the message text itself.
+NODE_VERIFY_CODES = {
+    "UNABLE_TO_GET_ISSUER_CERT", "UNABLE_TO_GET_CRL", "UNABLE_TO_DECRYPT_CERT_SIGNATURE",
+    "UNABLE_TO_DECRYPT_CRL_SIGNATURE", "UNABLE_TO_DECODE_ISSUER_PUBLIC_KEY", "CERT_SIGNATURE_FAILURE",
+    "CRL_SIGNATURE_FAILURE", "CERT_NOT_YET_VALID", "CERT_HAS_EXPIRED", "CRL_NOT_YET_VALID", "CRL_HAS_EXPIRED",
+    "ERROR_IN_CERT_NOT_BEFORE_FIELD", "ERROR_IN_CERT_NOT_AFTER_FIELD", "ERROR_IN_CRL_LAST_UPDATE_FIELD",
+    "ERROR_IN_CRL_NEXT_UPDATE_FIELD", "OUT_OF_MEM", "DEPTH_ZERO_SELF_SIGNED_CERT", "SELF_SIGNED_CERT_IN_CHAIN",
+    "UNABLE_TO_GET_ISSUER_CERT_LOCALLY", "UNABLE_TO_VERIFY_LEAF_SIGNATURE", "CERT_CHAIN_TOO_LONG", "CERT_REVOKED",
+    "INVALID_CA", "PATH_LENGTH_EXCEEDED", "INVALID_PURPOSE", "CERT_UNTRUSTED", "CERT_REJECTED", "HOSTNAME_MISMATCH",
+}
+
+
 def verify_rows() -> list[dict[str, object]]:
     """Every X509_V_ERR_* in the installed x509_vfy.h, with X509_verify_cert_error_string's text."""
     crypto = _lib("libcrypto.so.3", ctypes.util.find_library("crypto") or "libcrypto.so")
@@ -129,10 +142,16 @@ def verify_rows() -> list[dict[str, object]]:
     rows = []
     for name, value in re.findall(r"^#\s*define\s+(X509_V_ERR_\w+)\s+(\d+)\s*$", header, re.M):
         code = int(value)
-        rows.append({"code": code, "name": name, "message": crypto.X509_verify_cert_error_string(code).decode(),
-                     "source": ["https://github.com/openssl/openssl/blob/master/include/openssl/x509_vfy.h.in",
-                                "https://github.com/openssl/openssl/blob/master/crypto/x509/x509_txt.c",
-                                "https://docs.openssl.org/3.0/man1/openssl-verify/"]})
+        row: dict[str, object] = {"code": code, "name": name, "message": crypto.X509_verify_cert_error_string(code).decode()}
+        source = ["https://github.com/openssl/openssl/blob/master/include/openssl/x509_vfy.h.in",
+                  "https://github.com/openssl/openssl/blob/master/crypto/x509/x509_txt.c",
+                  "https://docs.openssl.org/3.0/man1/openssl-verify/"]
+        short = name.removeprefix("X509_V_ERR_")
+        if short in NODE_VERIFY_CODES:
+            row["node_code"] = short
+            source.append("https://github.com/nodejs/node/blob/main/src/crypto/crypto_common.cc")
+        row["source"] = source
+        rows.append(row)
     return sorted(rows, key=lambda r: r["code"])
 
 
