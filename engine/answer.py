@@ -1,0 +1,74 @@
+"""The answer around the matches: one-sentence diagnoses, chains, "not sure" guesses.
+
+Shared by the CLI report and the browser adapter, so both say the same thing.
+Everything here is plain text built from rule text and facts; nothing is markup.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+
+from .match import Catalog, Diagnosis
+from .model import Match, Rule
+
+__all__ = ["MAX_GUESSES", "chain", "guesses", "sentence"]
+
+MAX_GUESSES = 3
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+# Below this a rule's partial evidence is noise, not a guess.
+_GUESS_FLOOR = 0.2
+# A paste that names none of these is not a network, TLS or API error: no guesses.
+_NETWORKISH = re.compile(
+    r"(?i)\b(?:connect\w*|connection|socket|network|dns|resolve|host(?:name)?|tls|ssl|certificate|cert|https?|"
+    r"proxy|timed? ?out|timeout|refused|reset|unreachable|handshake|fetch|request|response|api|status|"
+    r"websocket|port|errno|curl|econn\w*|e[a-z]{4,}\b)\b"
+)
+_CODE_WORD = re.compile(r"^[A-Z][A-Z0-9_]{3,}$")
+
+
+def sentence(rule: Rule, facts: Mapping[str, str]) -> str | None:
+    """The rule's one-sentence diagnosis with its facts filled in; None when a fact is missing."""
+    if not rule.diagnosis:
+        return None
+    names = _PLACEHOLDER.findall(rule.diagnosis)
+    if not names or any(not facts.get(n) for n in names):
+        return None
+    text = _PLACEHOLDER.sub(lambda m: facts[m.group(1)], rule.diagnosis)
+    if not rule.diagnosis.startswith("{"):  # a host name keeps its case
+        text = text[:1].upper() + text[1:]
+    return text if text.endswith((".", "!", "?")) else text + "."
+
+
+def chain(matches: Sequence[Match]) -> str | None:
+    """One line when a wrapper match (fetch failed, a proxy tunnel) wraps the root cause ranked first."""
+    if len(matches) < 2 or matches[0].rule.wrapper:
+        return None
+    root = matches[0]
+    wrapper = next((m for m in matches[1:] if m.rule.wrapper), None)
+    if wrapper is None:
+        return None
+    said = wrapper.evidence[0].text.strip() if wrapper.evidence else wrapper.rule.id
+    reason = sentence(root.rule, dict(root.facts))
+    lead = root.rule.diagnosis.startswith("{")
+    because = (reason if lead else reason[:1].lower() + reason[1:]) if reason else f"of {root.rule.title.split(':')[0]} ({root.rule.id})"
+    because = because.rstrip(".")
+    return f"“{said}” is only the wrapper ({wrapper.rule.id}): it failed because {because}. Fix that first."
+
+
+def _code_hits(rule: Rule, text: str) -> bool:
+    """Whether one of the rule's error codes (ECONNRESET-like words) appears in the paste."""
+    return any(_CODE_WORD.match(code) and re.search(rf"\b{re.escape(code)}\b", text) for code in rule.codes)
+
+
+def guesses(diagnosis: Diagnosis, rules: Catalog, text: str) -> list[Rule]:
+    """Up to MAX_GUESSES rules the paste may be about, when nothing matched; none for non-network pastes."""
+    if diagnosis.matches or not _NETWORKISH.search(text[:100_000]):
+        return []
+    out = [rule for rule, score in diagnosis.near if score >= _GUESS_FLOOR]
+    for rule in rules.rules:
+        if len(out) >= MAX_GUESSES:
+            break
+        if rule not in out and _code_hits(rule, text[:100_000]):
+            out.append(rule)
+    return out[:MAX_GUESSES]
