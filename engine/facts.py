@@ -37,7 +37,9 @@ MAX_FACT = 200  # a fact is a value, not a paragraph
 
 _HOST = r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*"
 # An address then :port, the port not followed by more of an address (so ::1:3000 is ::1 and 3000).
-_ADDR_PORT = r"\[?(?P<address>(?:\d{1,3}\.){3}\d{1,3}|[0-9A-Fa-f:]+?)\]?:(?P<port>\d{1,5})(?![\w:.])"
+_ADDR_PORT = r"(?P<address>(?:\d{1,3}\.){3}\d{1,3}|[0-9A-Fa-f:]+?):(?P<port>\d{1,5})(?![\w:.])"
+# The same, bracketed as Go and URLs write IPv6 ([::1]:5432).
+_ADDR_PORT_BR = r"\[(?P<address>[0-9A-Fa-f:.]+)\]:(?P<port>\d{1,5})\b"
 
 # (pattern, {group: scale}): each named group is a fact; scale turns seconds into timeout_ms.
 # Earlier rows win for the same fact, so the most telling shapes come first.
@@ -50,6 +52,7 @@ _TABLE: tuple[tuple[str, Mapping[str, float]], ...] = (
     (r"^[ \t]+errno: (?P<errno>-?\d+),?$", {}),
     # getaddrinfo ENOTFOUND host, connect ECONNREFUSED ::1:3000, read ECONNRESET
     (r"\b(?P<syscall>getaddrinfo) (?:ENOTFOUND|EAI_AGAIN|EAI_NONAME|EAI_FAIL) (?P<host>" + _HOST + r")", {}),
+    (r"\b(?P<syscall>connect|read|write|bind|listen) E[A-Z]+ " + _ADDR_PORT_BR, {}),
     (r"\b(?P<syscall>connect|read|write|bind|listen) E[A-Z]+ " + _ADDR_PORT, {}),
     (r"\b(?P<syscall>connect|read|write|getaddrinfo|bind|listen) E[A-Z]{3,}\b", {}),
     # undici: (attempted address: api.anthropic.com:443, timeout: 10000ms)
@@ -76,11 +79,19 @@ _TABLE: tuple[tuple[str, Mapping[str, float]], ...] = (
     # Python: urllib3 pools, name resolution, timeouts in seconds.
     (r"\b(?:HTTPS?ConnectionPool|ProxyPool)\(host='(?P<host>" + _HOST + r")', port=(?P<port>\d{1,5})\)", {}),
     (r"\bFailed to resolve '(?P<host>" + _HOST + r")'", {}),
+    # aiohttp: Cannot connect to host localhost:8080 ssl:default [... Connect call failed ('::1', 8080, 0, 0)
+    (r"\bCannot connect to host (?P<host>" + _HOST + r"):(?P<port>\d{1,5})\b", {}),
+    (r"\bConnect call failed \('(?P<address>[0-9A-Fa-f:.]+)', (?P<port>\d{1,5})", {}),
     (r"\[(?:Errno|WinError) (?P<errno>-?\d+)\]", {}),
     (r"\((?:read|connect) timeout=(?P<timeout_ms>\d+(?:\.\d+)?)\)", {"timeout_ms": 1000.0}),
     # Go: lookup host on 127.0.0.53:53, dial tcp 10.0.0.1:443
     (r"\blookup (?P<host>" + _HOST + r")(?: on [\w.:\[\]%-]+)?: ", {}),
+    (r"\bdial tcp[46]? " + _ADDR_PORT_BR, {}),
     (r"\bdial tcp[46]? " + _ADDR_PORT, {}),
+    # Java: Certificate for <x> doesn't match any of the subject alternative names: [a, b]
+    (r"\bCertificate for <(?P<host>" + _HOST + r")> doesn't match any of the subject alternative names: \[(?P<cert_names>[^\]\n]+)\]", {}),
+    (r"\bNo subject alternative (?:DNS )?names? matching (?:IP address )?(?P<host>" + _HOST + r") found", {}),
+    (r"\bConnect to (?P<host>" + _HOST + r"):(?P<port>\d{1,5})\b", {}),
     # Java
     (r"\bUnknownHostException: (?P<host>" + _HOST + r")", {}),
     # axios: timeout of 5000ms exceeded; generic: timed out after 30000ms
@@ -94,7 +105,8 @@ _TABLE: tuple[tuple[str, Mapping[str, float]], ...] = (
     (r"\b(?P<request_id>req_[A-Za-z0-9]{16,})\b", {}),
     (r"[\"']model[\"']:\s*[\"'](?P<model>[\w.:@/-]{2,80})[\"']", {}),
     (r"\bmodel: (?P<model>claude-[\w.-]+)", {}),
-    (r"\b(?:Error code|API Error|status(?: code)?|statusCode|HTTP status)[:=]? (?P<status>[1-5]\d\d)\b", {}),
+    (r"\b(?i:Error code|API Error|status(?: code)?|statusCode|HTTP status)[:=]? (?P<status>[1-5]\d\d)\b", {}),
+    (r"\bdoes not indicate success: (?P<status>[1-5]\d\d)\b", {}),
     (r"[\"']status[\"']:\s*(?P<status>[1-5]\d\d)\b", {}),
     (r"\bHTTP/[\d.]+ (?P<status>[1-5]\d\d)\b", {}),
     (r"^(?P<status>[45]\d\d) \{", {}),

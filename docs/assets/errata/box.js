@@ -3,7 +3,7 @@
 //   [data-diagnose-results] with data-state idle|loading|running|done|error,
 //   one [data-rule-id] element per match, in rank order.
 import { runtime, startRuntime, diagnose } from "./runtime.js";
-import { el, button, catalogLink, errorView, matchView, noMatchView, partialView } from "./render.js";
+import { el, button, answerView, catalogLink, compactMatchView, errorView, guessesView, noMatchView, partialView, searchLink } from "./render.js";
 import { reportMissing, reportWrong, share } from "./share.js";
 
 function setState(box, state, status) {
@@ -14,14 +14,16 @@ function setState(box, state, status) {
 function renderResult(box, result) {
   const results = box.results;
   results.replaceChildren();
+  const wrong = (match) => button({ class: "errata-match__wrong", "data-diagnose-report-wrong": match.id }, "Wrong match?",
+    () => reportWrong(box, match.id));
   if (!result.matches.length) {
-    results.append(noMatchView(),
+    results.append(...[noMatchView(), guessesView(result.guesses), searchLink(result.search)].filter(Boolean),
       button({ class: "md-button", "data-diagnose-report-missing": "" }, "Report this missing error", () => reportMissing(box)));
   } else {
+    const [first, ...others] = result.matches;
     results.append(
-      el("ol", { class: "errata-matches" }, ...result.matches.map((match) => matchView(match,
-        button({ class: "errata-match__wrong", "data-diagnose-report-wrong": match.id }, "Wrong match?",
-          () => reportWrong(box, match.id))))),
+      el("ol", { class: "errata-matches" }, answerView(first, result.chain, wrong(first)),
+        ...others.map((match) => compactMatchView(match, wrong(match)))),
       button({ class: "md-button", "data-diagnose-share-link": "" }, "Share this diagnosis", () => share(box)),
     );
   }
