@@ -11,8 +11,9 @@ from collections.abc import Mapping, Sequence
 
 from .match import Catalog, Diagnosis
 from .model import Match, Rule
+from .normalize import error_line
 
-__all__ = ["MAX_GUESSES", "chain", "guesses", "sentence"]
+__all__ = ["MAX_GUESSES", "chain", "guesses", "search_query", "sentence"]
 
 MAX_GUESSES = 3
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
@@ -72,3 +73,16 @@ def guesses(diagnosis: Diagnosis, rules: Catalog, text: str) -> list[Rule]:
         if rule not in out and _code_hits(rule, text[:100_000]):
             out.append(rule)
     return out[:MAX_GUESSES]
+
+
+_SEARCH = 80  # a search box query, not the paste
+
+
+def search_query(text: str) -> str:
+    """What to search the site for: a Python traceback's last line, else the paste's first error line."""
+    head = text[:100_000]
+    if "Traceback (most recent call last)" in head:
+        last = [line for line in head.splitlines() if line.strip() and not line[:1].isspace()]
+        if last:
+            return last[-1].strip()[:_SEARCH]
+    return error_line(head)[:_SEARCH]

@@ -16,7 +16,7 @@ from collections.abc import Callable
 
 from . import __version__
 from .advice import advise
-from .answer import chain, guesses, sentence
+from .answer import chain, guesses, search_query, sentence
 from .bundle import load_bundle
 from .excerpt import excerpt
 from .markdown import blocks
@@ -94,7 +94,7 @@ def diagnose(text: str) -> str:
         "matches": matches,
         "chain": chain(result.matches),
         "guesses": [_guess(r) for r in guesses(result, _rules, text)],
-        "search": error_line(text)[:_TITLE],
+        "search": search_query(text),
     })
 
 
