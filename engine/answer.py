@@ -26,6 +26,15 @@ _NETWORKISH = re.compile(
     r"websocket|port|errno|curl|econn\w*|e[a-z]{4,}\b)\b"
 )
 _CODE_WORD = re.compile(r"^[A-Z][A-Z0-9_]{3,}$")
+_WORD = re.compile(r"[a-z][a-z0-9_-]{3,}")
+# Words every network error says: sharing them says nothing about which one it is.
+_COMMON = frozenset(
+    "error errors failed fails failure could with from that this when your the request requests response "
+    "connection connect server client because before after while there their they have been into than only "
+    "does not cannot other side https http version protocol status header headers anthropic code codes "
+    "message name names even usually means".split()
+)
+_SHARED_WORDS = 2  # title and summary words a paste must share with a rule to be a guess
 
 
 def sentence(rule: Rule, facts: Mapping[str, str]) -> str | None:
@@ -62,16 +71,27 @@ def _code_hits(rule: Rule, text: str) -> bool:
     return any(_CODE_WORD.match(code) and re.search(rf"\b{re.escape(code)}\b", text) for code in rule.codes)
 
 
+def _words(text: str) -> set[str]:
+    return set(_WORD.findall(text.lower())) - _COMMON
+
+
 def guesses(diagnosis: Diagnosis, rules: Catalog, text: str) -> list[Rule]:
-    """Up to MAX_GUESSES rules the paste may be about, when nothing matched; none for non-network pastes."""
-    if diagnosis.matches or not _NETWORKISH.search(text[:100_000]):
+    """Up to MAX_GUESSES rules the paste may be about, when nothing matched; none for non-network pastes.
+
+    In order: rules with some evidence below the threshold, rules whose error codes
+    appear, then rules sharing distinctive words of their title and summary.
+    """
+    head = text[:100_000]
+    if diagnosis.matches or not _NETWORKISH.search(head):
         return []
     out = [rule for rule, score in diagnosis.near if score >= _GUESS_FLOOR]
-    for rule in rules.rules:
-        if len(out) >= MAX_GUESSES:
-            break
-        if rule not in out and _code_hits(rule, text[:100_000]):
-            out.append(rule)
+    out += [rule for rule in rules.rules if rule not in out and _code_hits(rule, head)]
+    words = _words(head)
+    shared = sorted(
+        ((len(words & _words(f"{rule.title} {rule.summary}")), rule.id, rule) for rule in rules.rules if rule not in out),
+        key=lambda t: (-t[0], t[1]),
+    )
+    out += [rule for n, _, rule in shared if n >= _SHARED_WORDS]
     return out[:MAX_GUESSES]
 
 

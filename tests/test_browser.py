@@ -350,5 +350,15 @@ def test_no_match_offers_a_search_and_no_guesses_for_a_program_error(page, site)
     run_paste(page, KEYERROR)
     assert page.locator(f"{RESULTS} [data-diagnose-guess]").count() == 0
     href = page.get_attribute(f"{RESULTS} [data-diagnose-search]", "href")
-    assert "q=KeyError" in href
+    assert "q=KeyError" in href  # a traceback's last line, not the first line that says "timeout"
     assert page.locator(f"{RESULTS} [data-diagnose-report-missing]").count() == 1
+
+
+def test_not_sure_guesses_are_marked_and_never_matches(page, site):
+    page.goto(site.url("diagnose/"))
+    run_paste(page, "websocket closed before handshake finished abnormally")
+    assert ranked_ids(page) == []
+    guesses = page.eval_on_selector_all(f"{RESULTS} [data-diagnose-guess]", "els => els.map(e => e.dataset.diagnoseGuess)")
+    assert guesses[0] == "websocket-1006" and len(guesses) <= 3
+    assert page.locator(f"{RESULTS} [data-diagnose-guess][data-rule-id], {RESULTS} [data-diagnose-guess].errata-match").count() == 0
+    assert "(a guess)" in page.text_content(f"{RESULTS} [data-diagnose-guess]")

@@ -140,11 +140,19 @@ def test_guesses_at_most_three_and_none_for_plain_program_errors(catalog):
     for path in PASTES.rglob("*.expected.json"):
         if json.loads(path.read_text())["matches"] == []:
             text = path.with_suffix("").with_suffix(".txt").read_text()
-            got = guesses(analyse(text, catalog), catalog, text)
-            assert len(got) <= 3
+            # The golden pastes that match nothing are not network errors: no guesses either.
+            assert guesses(analyse(text, catalog), catalog, text) == [], path.name
     keyerror = "Traceback (most recent call last):\n  File \"app.py\", line 3, in <module>\nKeyError: 'timeout'\n"
     assert guesses(analyse(keyerror, catalog), catalog, keyerror) == []
     assert guesses(analyse("TypeError: undefined is not a function", catalog), catalog, "TypeError: undefined is not a function") == []
+
+
+def test_guesses_for_a_network_paste_no_rule_matches(catalog):
+    text = "websocket closed before handshake finished abnormally"
+    got = [r.id for r in guesses(analyse(text, catalog), catalog, text)]
+    assert got and got[0] == "websocket-1006" and len(got) <= 3
+    text = "the certificate chain could not be verified by the host"
+    assert 0 < len(guesses(analyse(text, catalog), catalog, text)) <= 3
 
 
 def test_fix_is_the_runtime_fix_or_its_fallback_or_general_advice(catalog):
