@@ -15,8 +15,9 @@ from .compile import Problem
 from .facts import FACT_NAMES
 from .match import Catalog, analyse
 from .model import Pattern, Rule
-from .redos import backtracking_risk, timed_risks
-from .schema import Path
+from .redos import backtracking_risk
+from .redos_timed import timed_risks
+from .schema import Path, dotted
 
 __all__ = ["CHECKS", "FAST_CHECKS", "MIN_EXAMPLE_RUNTIMES", "check_catalog"]
 
@@ -88,7 +89,7 @@ def check_markdown(rule: Rule, catalog: dict[str, Rule]) -> Iterable[Problem]:
     where = rule.where
     for path, text in _markdown_fields(rule):
         prose = _blank_code(text)
-        name = _name(path)
+        name = dotted(path)
         for m in _HTML.finditer(prose):
             line, col = where.inside(path, m.start())
             shown = text[m.start() : m.end()][:40]
@@ -121,16 +122,12 @@ def _regexes(rule: Rule) -> list[tuple[Path, Pattern]]:
     return [(path, p) for path, p in _patterns_with_paths(rule) if p.kind == "regex"]
 
 
-def _name(path: Path) -> str:
-    return ".".join(str(p) if isinstance(p, str) else f"[{p}]" for p in path).replace(".[", "[")
-
-
 def check_backtracking(rule: Rule, catalog: dict[str, Rule]) -> Iterable[Problem]:
     """Regexes must not nest unbounded repeats (a static look at the parsed pattern)."""
     for path, pattern in _regexes(rule):
         reason = backtracking_risk(pattern.source)
         if reason:
-            yield _at(rule, path, f"{_name(path)}: regex is prone to catastrophic backtracking: {reason}")
+            yield _at(rule, path, f"{dotted(path)}: regex is prone to catastrophic backtracking: {reason}")
 
 
 # Per-pattern and whole-catalog budgets for the timed runs: `check` must end in
@@ -158,7 +155,7 @@ def _timed_check(thorough: bool) -> Check:
         for path, _ in _regexes(rule):
             reason = reasons.get((rule.id, path))
             if reason:
-                yield _at(rule, path, f"{_name(path)}: regex is prone to catastrophic backtracking: {reason}")
+                yield _at(rule, path, f"{dotted(path)}: regex is prone to catastrophic backtracking: {reason}")
 
     return check
 

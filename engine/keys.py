@@ -13,11 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-try:  # Python 3.11+ (and Pyodide's 3.14)
-    from re import _constants as _c, _parser as _sre_parse  # type: ignore[attr-defined]
-except ImportError:  # pragma: no cover
-    import sre_constants as _c  # type: ignore[no-redef]
-    import sre_parse as _sre_parse  # type: ignore[no-redef]
+from ._sre import sre_constants as _c, sre_parse as _sre_parse
 
 __all__ = ["KINDS", "Keys", "required", "text_words"]
 

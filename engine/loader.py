@@ -12,7 +12,7 @@ from typing import Any
 
 from .compile import Problem, RulesError, compile_rule
 from .model import Rule
-from .schema import Path, validate
+from .schema import Path, SchemaError, check_schema, validate
 
 __all__ = ["DEFAULT_RULES", "RulesError", "load_rule_text", "load_rules", "load_schema"]
 
@@ -27,10 +27,13 @@ MAX_NODES = 10_000
 
 
 def load_schema(directory: FsPath | None = None) -> dict[str, Any]:
-    """The rule schema: the directory's own schema.json, else the project's."""
+    """The rule schema: the directory's own schema.json, else the project's. SchemaError if it is outside engine/schema.py's subset."""
     for candidate in ([directory / "schema.json"] if directory else []) + [DEFAULT_RULES / "schema.json"]:
         if candidate.is_file():
-            return json.loads(candidate.read_text(encoding="utf-8"))
+            try:
+                return check_schema(json.loads(candidate.read_text(encoding="utf-8")))
+            except SchemaError as exc:
+                raise SchemaError(exc.message, _display(candidate)) from None
     raise FileNotFoundError("rules/schema.json not found")
 
 
@@ -197,7 +200,10 @@ def load_rules(directory: FsPath | str | None = None, schema: dict[str, Any] | N
     folder = FsPath(directory) if directory is not None else DEFAULT_RULES
     if not folder.is_dir():
         return [], [Problem(str(folder), 1, 1, "not a directory of rules")]
-    schema = schema if schema is not None else load_schema(folder)
+    try:
+        schema = schema if schema is not None else load_schema(folder)
+    except SchemaError as exc:
+        return [], [Problem(exc.file or "schema.json", 1, 1, exc.message)]
     rules: list[Rule] = []
     problems: list[Problem] = []
     seen: dict[str, str] = {}

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import json
+import re
 import shutil
 import sys
 import time
+import warnings
 from pathlib import Path
 
 import pytest
 
 from engine import checks
 from engine.loader import load_rules
-from engine.redos import NOT_CHECKED, attack_inputs, backtracking_risk, timed_risks
+from engine.redos import backtracking_risk
+from engine.redos_timed import NOT_CHECKED, attack_inputs, timed_risks
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -196,3 +200,107 @@ def test_the_timed_check_alone_catches_what_the_old_seeds_missed():
     # the outside test's bypasses: one repeated character without a structure-aware prefix or end never hung them
     patterns = [r"X(a|a)*$", r"XY(?:\w|\w)*!", r"XY(?:.*,){15}!", r"(.*a){12}!", r"(?:\w+\s?){10}\x00", r"(X)?(?(1)(\w+\s?)+$|Y)"]
     assert sorted(timed_risks(patterns, seconds_per_pattern=1.0, deadline=30.0)) == list(range(len(patterns)))
+
+
+# --- a second opinion: regexploit (Doyensec) over every rule regex and the hostile fixtures ---------
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore", DeprecationWarning)  # it imports sre_parse, deprecated since 3.11
+    from regexploit.ast.sre import SreOpParser
+    from regexploit.redos import find as regexploit_find
+
+# regexploit's own command line reports a pattern when a ReDoS is this starry or more
+# (cubic or worse); quadratic pairs such as `.*x.*` are below its bar and ours.
+REGEXPLOIT_BAR = 3
+
+
+def _regexploit(pattern: str) -> int | None:
+    """The starriness of the worst ReDoS regexploit finds (0 for none), or None when it cannot read the pattern."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
+            parsed = SreOpParser().parse_sre(pattern, re.MULTILINE)
+            return max((r.starriness for r in regexploit_find(parsed)), default=0)
+    except (re.error, RecursionError, OverflowError, AttributeError):
+        # AttributeError: parse-tree nodes it has no handler for (atomic groups, possessive repeats)
+        return None
+
+
+def _rule_regexes() -> list[str]:
+    rules, problems = load_rules(ROOT / "rules")
+    assert problems == [] and rules
+    return [p.source for r in rules for p in list(r.patterns) + list(r.excludes) if p.kind == "regex"]
+
+
+def _hostile_regexes() -> dict[str, list[str]]:
+    """Every regex of every hostile fixture, read as plain YAML (our loader refuses some files before their regexes)."""
+    import yaml
+
+    found: dict[str, list[str]] = {}
+    for path in sorted((HERE / "hostile_rules").glob("*.yaml")):
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except (yaml.YAMLError, RecursionError, ValueError):
+            continue  # deep-nesting, huge-int-weight: PyYAML cannot build them; their regex is a plain 'sample (failure)'
+        match = data.get("match") if isinstance(data, dict) else None
+        specs = [s for key in ("patterns", "exclude") for s in (match or {}).get(key) or []]
+        found[path.stem] = [s["regex"] for s in specs if isinstance(s, dict) and isinstance(s.get("regex"), str)]
+    return found
+
+
+def _refused_by_check(patterns: list[str], folder: Path) -> set[str]:
+    """The patterns `build.py check` refuses, each tried as the only regex of an otherwise plain rule."""
+    import build
+
+    base = (HERE / "hostile_rules" / "redos-nested.yaml").read_text()
+    for i, pattern in enumerate(patterns):
+        # a JSON string is a YAML double-quoted scalar, whatever the pattern holds
+        text = base.replace("id: redos-nested", f"id: second-{i:02}").replace(r"'(\w+\s?)+$'", json.dumps(pattern))
+        (folder / f"second-{i:02}.yaml").write_text(text)
+    shutil.copy(ROOT / "rules" / "schema.json", folder)
+    _, problems = build.load_and_check(folder)
+    names = {f"second-{i:02}.yaml": pattern for i, pattern in enumerate(patterns)}
+    return {names[Path(p.path).name] for p in problems
+            if Path(p.path).name in names and p.message.startswith("match.patterns[0].regex: ")}
+
+
+def test_regexploit_flags_no_rule_regex_that_our_checks_pass():
+    patterns = _rule_regexes() + SAFE
+    verdicts = {p: _regexploit(p) for p in patterns}
+    # every rule regex today is one regexploit can read; one it cannot gives no second opinion
+    assert [p for p, v in verdicts.items() if v is None] == []
+    flagged = [p for p, v in verdicts.items() if v is not None and v >= REGEXPLOIT_BAR]
+    assert set(_flagged(flagged)) == set(flagged)
+
+
+def test_every_hostile_regex_regexploit_flags_is_refused_by_check(tmp_path):
+    regexes = _hostile_regexes()
+    assert "redos-nested" in regexes and "redos-timed" in regexes
+    verdicts = {p: _regexploit(p) for ps in regexes.values() for p in ps}
+    flagged = [p for p, v in verdicts.items() if v is not None and v >= REGEXPLOIT_BAR]
+    # regexploit's finds among the fixtures, so this test cannot pass by finding nothing
+    assert {r"(\w+\s?)+$", r"X.*.*.*!", r"\s*[ \t]*\s+x", r"x.*,.*,.*,.*;"} <= set(flagged)
+    # What regexploit cannot read it has no opinion on: a repeat bound past re's limit
+    # (huge-repeat) and groups nested past Python's recursion limit (deep-regex-groups).
+    # Our compile limits refuse both before any parser recurses, so they are checked too.
+    unread = [p for p, v in verdicts.items() if v is None]
+    assert len(unread) == 2
+    refused = _refused_by_check(flagged + unread, tmp_path)
+    assert [p for p in flagged + unread if p not in refused] == []
+
+
+# Where regexploit sees a ReDoS that the static check passes, and why the timed check must catch it.
+TIMED_ONLY = {
+    r"x.*,.*,.*,.*;": "four .* split by literals they also match: degree 4, but no two repeats are adjacent",
+    r"y.*:.*:.*:.*;": "the same shape with another separator",
+}
+
+
+def test_regexploit_and_the_static_check_agree_on_the_catastrophic_list():
+    # The other direction is not asked of regexploit: it reads no bounded repeats ((.*a){12}),
+    # backreferences, conditionals or lookarounds, and expands alternations only where
+    # their branches differ, so (a|a)* and (.|\n)* pass it. We refuse all of them.
+    flagged = [p for p in CATASTROPHIC if (_regexploit(p) or 0) >= REGEXPLOIT_BAR]
+    assert len(flagged) >= 8
+    assert [p for p in flagged if not backtracking_risk(p)] == list(TIMED_ONLY)
+    # ...and test_every_catastrophic_pattern_is_flagged holds the timed check to those.
