@@ -207,7 +207,7 @@ def check_facts(rule: Rule, catalog: dict[str, Rule]) -> Iterable[Problem]:
             if name not in FACT_NAMES:
                 at = pattern.source.find(f"(?P<{name}>")
                 line, col = rule.where.inside(path, max(at, 0))
-                yield Problem(rule.path, line, col, f"{_name(path)}: group {name!r} is not a fact name; use one of {known}")
+                yield Problem(rule.path, line, col, f"{dotted(path)}: group {name!r} is not a fact name; use one of {known}")
     text = rule.diagnosis
     for m in _PLACEHOLDER.finditer(text):
         if m.group(1) not in FACT_NAMES:
