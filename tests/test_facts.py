@@ -199,3 +199,17 @@ def catalog():
     rules, problems = load_rules(None)
     assert not problems
     return Catalog(rules)
+
+
+def test_a_rules_named_group_adds_a_fact_and_wins_over_the_table():
+    base = (ROOT / "rules" / "rate-limit-error.yaml").read_text()
+    marker = "match:\n  patterns:\n"
+    assert marker in base
+    text = base.replace(marker, marker + "    - regex: 'rate limited for (?P<model>[\\w.-]+) at (?P<status>\\d{3})'\n      weight: 0.9\n", 1)
+    rule, problems = load_rule_text(text, "rules/rate-limit-error.yaml", SCHEMA)
+    assert rule is not None and not problems and not list(check_facts(rule, {}))
+    paste = 'rate limited for claude-x-1 at 499\n{"type":"error","error":{"type":"rate_limit_error"},"status": 429}'
+    match = first(paste, Catalog([rule]))
+    facts = dict(match.facts)
+    assert facts["model"] == "claude-x-1" and facts["status"] == "499" and facts["error_type"] == "rate_limit_error"
+    assert list(facts) == [n for n in FACT_NAMES if n in facts]
