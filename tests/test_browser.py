@@ -362,3 +362,15 @@ def test_not_sure_guesses_are_marked_and_never_matches(page, site):
     assert guesses[0] == "websocket-1006" and len(guesses) <= 3
     assert page.locator(f"{RESULTS} [data-diagnose-guess][data-rule-id], {RESULTS} [data-diagnose-guess].errata-match").count() == 0
     assert "(a guess)" in page.text_content(f"{RESULTS} [data-diagnose-guess]")
+
+
+def test_a_diagnosis_of_this_pages_error_says_so_and_opens_the_runtime_tab(page, site):
+    page.goto(site.url("errors/econnreset/"))
+    run_paste(page, PY_RESET)
+    assert page.text_content(f"{RESULTS} [data-diagnose-this-page=econnreset]") == "Yes, this is the error on this page."
+    page.wait_for_function(
+        "() => { const l = [...document.querySelectorAll('.tabbed-labels > label')].find(l => l.textContent.trim() === 'Python');"
+        " return l && document.getElementById(l.htmlFor).checked; }")
+    page.goto(site.url("errors/enotfound/"))
+    run_paste(page, PY_RESET)
+    assert page.locator(f"{RESULTS} [data-diagnose-this-page]").count() == 0

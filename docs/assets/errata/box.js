@@ -28,6 +28,17 @@ function renderResult(box, result) {
     );
   }
   if (result.partial) results.append(partialView());
+  if (result.matches.length && box.root.dataset.pageRule === result.matches[0].id) thisPage(box, result.matches[0]);
+}
+
+// On the error page of the first match: say so, and open (and show) the fix tab of the paste's runtime.
+function thisPage(box, match) {
+  box.results.prepend(el("p", { class: "errata-this-page", "data-diagnose-this-page": match.id }, "Yes, this is the error on this page."));
+  if (!match.tab) return;
+  const label = Array.from(document.querySelectorAll(".tabbed-labels > label")).find((node) => node.textContent.trim() === match.tab);
+  if (!label) return;
+  label.click();
+  label.scrollIntoView({ block: "start", behavior: "smooth" });
 }
 
 /** Diagnose the box's text and render the answer; a newer run supersedes an older one. */
