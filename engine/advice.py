@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from .model import Match
 
-__all__ = ["Advice", "ADVICE_CHECKS", "TimeoutDefault", "WELL_KNOWN_HOSTS", "advise", "edit_distance", "typo_of"]
+__all__ = ["Advice", "ADVICE_CHECKS", "TIMEOUT_DEFAULTS", "TimeoutDefault", "WELL_KNOWN_HOSTS", "advise", "edit_distance", "typo_of"]
 
 
 @dataclass(frozen=True)
@@ -135,13 +135,14 @@ class TimeoutDefault:
 
 # Only defaults read in the tools' own docs; the URL is where.
 TIMEOUT_DEFAULTS: tuple[TimeoutDefault, ...] = (
-    # undici's connector: connect timeout `timeout` Default 10e3 ms (docs/api/Client.md, "connect").
-    TimeoutDefault("undici (Node fetch) connect", 10_000, (), r"UND_ERR_CONNECT_TIMEOUT|ConnectTimeoutError", "https://github.com/nodejs/undici/blob/main/docs/docs/api/Client.md"),
+    # undici's buildConnector: `timeout` "The connection timeout in milliseconds ... Default: 10e3"
+    # (docs/docs/api/Connector.md).
+    TimeoutDefault("undici (Node fetch) connect", 10_000, (), r"UND_ERR_CONNECT_TIMEOUT|ConnectTimeoutError", "https://github.com/nodejs/undici/blob/main/docs/docs/api/Connector.md"),
     # undici: headersTimeout and bodyTimeout Default 300e3 ms (docs/api/Client.md).
     TimeoutDefault("undici (Node fetch) headers/body", 300_000, (), r"UND_ERR_(?:HEADERS|BODY)_TIMEOUT|(?:Headers|Body)TimeoutError", "https://github.com/nodejs/undici/blob/main/docs/docs/api/Client.md"),
-    # Claude Code reads API_TIMEOUT_MS; the Anthropic SDKs time out after 10 minutes by default
-    # (README "Timeouts": "Requests time out after 10 minutes by default").
-    TimeoutDefault("Claude Code API_TIMEOUT_MS (the SDK's default)", 600_000, ("claude-code",), r"\bAPI_TIMEOUT_MS\b", "https://github.com/anthropics/anthropic-sdk-typescript#timeouts"),
+    # The Anthropic SDKs: "Requests time out after 10 minutes by default" (README, "Timeouts");
+    # Python: DEFAULT_TIMEOUT = Timeout(timeout=10 * 60, connect=5.0) in src/anthropic/_constants.py.
+    # (Claude Code's own API_TIMEOUT_MS default is not documented, so it gets no row.)
     TimeoutDefault("the Anthropic Python SDK", 600_000, ("anthropic-sdk-python",), r"(?!)", "https://github.com/anthropics/anthropic-sdk-python#timeouts"),
     TimeoutDefault("the Anthropic TypeScript SDK", 600_000, ("anthropic-sdk-typescript",), r"(?!)", "https://github.com/anthropics/anthropic-sdk-typescript#timeouts"),
     # libcurl: CURLOPT_CONNECTTIMEOUT "DEFAULT 300" seconds (curl_easy_setopt man page).
