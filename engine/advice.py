@@ -145,8 +145,9 @@ TIMEOUT_DEFAULTS: tuple[TimeoutDefault, ...] = (
     # (Claude Code's own API_TIMEOUT_MS default is not documented, so it gets no row.)
     TimeoutDefault("the Anthropic Python SDK", 600_000, ("anthropic-sdk-python",), r"(?!)", "https://github.com/anthropics/anthropic-sdk-python#timeouts"),
     TimeoutDefault("the Anthropic TypeScript SDK", 600_000, ("anthropic-sdk-typescript",), r"(?!)", "https://github.com/anthropics/anthropic-sdk-typescript#timeouts"),
-    # libcurl: CURLOPT_CONNECTTIMEOUT "DEFAULT 300" seconds (curl_easy_setopt man page).
-    TimeoutDefault("curl's connect phase", 300_000, ("curl", "php"), r"\bConnection timed out after \d+ milliseconds", "https://curl.se/libcurl/c/CURLOPT_CONNECTTIMEOUT.html"),
+    # libcurl: CURLOPT_CONNECTTIMEOUT "DEFAULT 300" seconds (its man page); only the connect phase has a
+    # default ("Operation timed out" is --max-time, which has none).
+    TimeoutDefault("curl's connect phase", 300_000, (), r"\bConnection timed out after \d+ milliseconds", "https://curl.se/libcurl/c/CURLOPT_CONNECTTIMEOUT.html"),
 )
 _TIMEOUT_SHAPES = tuple((t, re.compile(t.shape)) for t in TIMEOUT_DEFAULTS)
 
