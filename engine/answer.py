@@ -23,7 +23,7 @@ _GUESS_FLOOR = 0.2
 _NETWORKISH = re.compile(
     r"(?i)\b(?:connect\w*|connection|socket|network|dns|resolve|host(?:name)?|tls|ssl|certificate|cert|https?|"
     r"proxy|timed? ?out|timeout|refused|reset|unreachable|handshake|fetch|request|response|api|status|"
-    r"websocket|port|errno|curl|econn\w*|e[a-z]{4,}\b)\b"
+    r"websocket|port|errno|curl|econn\w*|(?-i:E[A-Z]{4,}))\b"
 )
 _CODE_WORD = re.compile(r"^[A-Z][A-Z0-9_]{3,}$")
 _WORD = re.compile(r"[a-z][a-z0-9_-]{3,}")
