@@ -23,5 +23,7 @@ __all__ = [
 
 __version__ = "0.1.0"
 
-# Where the hosted site lives; the CLI prints page addresses under it.
+# Where the hosted site lives; the CLI prints page addresses under it. A copy of
+# mkdocs.yml's site_url, which the installed package cannot read; tests/test_build.py
+# fails when the two drift apart.
 SITE_URL = "https://errata-dev.github.io/errata/"

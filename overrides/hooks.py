@@ -1,54 +1,134 @@
-"""MkDocs hooks: the home page's catalog, edit links to rule files, and rule reloads while serving."""
+"""MkDocs hooks: the rule pages, the catalog and the runtime as generated files; escaping, sanitizing, CSP.
+
+Everything generated lives only in mkdocs' file collection (`on_files`), never in
+docs/ or rules/, so `mkdocs serve` sees no write of its own to react to. Options
+come from mkdocs.yml's `extra: errata:`; paths there are relative to mkdocs.yml.
+"""
 
 from __future__ import annotations
 
 import logging
 import os
 import re
+import subprocess
 import sys
 from pathlib import Path
 
+# mkdocs imports this file by path with only overrides/ on sys.path, and only while
+# it runs; the engine and the generators are packages at the repository root.
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-import build  # noqa: E402
-from engine.loader import load_rules  # noqa: E402
 from markupsafe import Markup, escape  # noqa: E402
 from mkdocs.exceptions import PluginError  # noqa: E402
+from mkdocs.structure.files import File  # noqa: E402
+
+from overrides import assets, pages, settings  # noqa: E402
+from overrides.catalog import load_and_check  # noqa: E402
 from overrides.sanitize import clean_html  # noqa: E402
 
 log = logging.getLogger("mkdocs.errata")
 CATALOG_MARKER = "<!-- errata:catalog -->"
-_state: dict[str, list] = {"rules": []}
+# Paths the site generates; copies left in docs/ by older builds are ignored.
+GENERATED = ("errors/", "runtime/", "schema.json")
+# mkdocs keeps one instance of this module for the whole process (serve rebuilds included).
+_state: dict = {"serving": False, "rules": [], "good": None, "options": {}}
 
 
-def on_pre_build(config, **kwargs):
-    """While serving, re-read the rules on every rebuild and regenerate what depends on them."""
-    if os.environ.get("ERRATA_SERVE") == "1":
-        rules, problems = build.load_and_check()
-        if problems:
-            for problem in problems:
-                log.error(str(problem))
-            log.error("rules have problems; pages keep their last good version")
+def options(config) -> dict[str, Path]:
+    """`extra: errata:` from the loaded mkdocs config, with defaults, as absolute paths."""
+    base = Path(config.config_file_path).resolve().parent if config.config_file_path else ROOT
+    try:
+        return settings.resolve(config.extra.get("errata"), base)
+    except ValueError as exc:
+        raise PluginError(str(exc)) from exc
+
+
+def _commit_time(repo: Path) -> str | None:
+    try:
+        proc = subprocess.run(["git", "-C", str(repo), "log", "-1", "--format=%ct"], capture_output=True, text=True)
+    except OSError:
+        return None
+    return proc.stdout.strip() if proc.returncode == 0 and proc.stdout.strip().isdigit() else None
+
+
+def on_startup(command, dirty, **kwargs):
+    """Remember whether this process serves (a broken rule then keeps the last good pages)."""
+    _state.update(serving=command == "serve", good=None)
+
+
+def on_config(config, **kwargs):
+    """Read the options; pin the build date to the last commit so two builds of it are identical."""
+    _state["options"] = options(config)
+    if "SOURCE_DATE_EPOCH" not in os.environ:
+        # mkdocs dates the sitemap with SOURCE_DATE_EPOCH, else with today.
+        epoch = _commit_time(Path(config.config_file_path or ROOT).resolve().parent)
+        if epoch:
+            os.environ["SOURCE_DATE_EPOCH"] = epoch
+    return config
+
+
+def _rules(rules_dir: Path):
+    rules, problems = load_and_check(rules_dir, thorough=False)
+    if not problems:
+        _state["good"] = rules
+        log.info("errata: %d rules loaded and checked", len(rules))
+        return rules
+    if _state["serving"] and _state["good"] is not None:
+        for problem in problems:
+            log.error(str(problem))
+        log.error("rules have problems; pages keep their last good version")
+        return _state["good"]
+    raise PluginError("invalid rules:\n" + "\n".join(str(p) for p in problems))
+
+
+def _edit_uri(config, path: Path) -> str | None:
+    """The rule file's path as mkdocs' edit links expect it: relative to docs_dir (None outside the repository)."""
+    repo = Path(config.config_file_path or ROOT).resolve().parent
+    if not path.resolve().is_relative_to(repo):
+        return None
+    return Path(os.path.relpath(path.resolve(), Path(config.docs_dir).resolve())).as_posix()
+
+
+def on_files(files, config, **kwargs):
+    """Add the rule pages, the catalog and the runtime to the site as generated files."""
+    opts = _state["options"]
+    rules = _state["rules"] = _rules(opts["rules_dir"])
+    for stale in [f for f in files if f.generated_by is None and f.src_uri.startswith(GENERATED)]:
+        files.remove(stale)
+    catalog = {r.id: r for r in rules}
+    # In the order mkdocs would have found them on disk, which the automatic nav
+    # follows: the section's index first (Material makes it the section's page).
+    files.append(File.generated(config, "errors/index.md", content=pages.catalog_page(rules)))
+    for rule in sorted(rules, key=lambda r: f"{r.id}.md"):
+        page = File.generated(config, f"errors/{rule.id}.md", content=pages.page_markdown(rule, catalog))
+        # A generated page is edited where it comes from: its rule file.
+        page.edit_uri = _edit_uri(config, opts["rules_dir"] / f"{rule.id}.yaml")
+        files.append(page)
+    try:
+        runtime = assets.runtime_assets(rules, project=ROOT, rules_dir=opts["rules_dir"], template=opts["rule_template"],
+                                        pyodide_dir=opts["pyodide_dir"], cache_dir=opts["cache_dir"])
+    except assets.AssetError as exc:
+        raise PluginError(str(exc)) from exc
+    for asset in runtime:
+        if asset.content is not None:
+            files.append(File.generated(config, asset.uri, content=asset.content))
         else:
-            build.prepare_docs(rules)
-        _state["rules"] = rules
-    else:
-        _state["rules"], _ = load_rules(Path(os.environ.get("ERRATA_RULES", build.RULES)))
+            files.append(File.generated(config, asset.uri, abs_src_path=str(asset.path)))
+    log.info("errata: %d pages, the catalog, engine wheel, rules bundle and Pyodide runtime generated", len(rules))
+    return files
 
 
 def on_page_markdown(markdown, page, config, files, **kwargs):
+    """The home page's catalog; front matter handed to the theme escaped."""
     if CATALOG_MARKER in markdown:
-        markdown = markdown.replace(CATALOG_MARKER, build.catalog_markdown(_state["rules"], prefix="errors/"))
+        markdown = markdown.replace(CATALOG_MARKER, pages.catalog_markdown(_state["rules"], prefix="errors/"))
     # Front matter reaches <title>, meta tags, the header and the nav unescaped
     # (the theme's Jinja does not autoescape): hand it over as escaped Markup.
     for key in ("title", "description"):
         if isinstance(page.meta.get(key), str):
             page.meta[key] = escape(page.meta[key])
-    rule_path = page.meta.get("rule_path")
-    if rule_path:
-        page.edit_url = build.REPO_EDIT + rule_path
     return markdown
 
 

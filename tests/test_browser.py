@@ -195,12 +195,18 @@ def test_huge_paste_is_answered_and_marked_partial_while_the_tab_stays_responsiv
     }""")
     page.click("button[data-diagnose-run]")
     # The page thread stays free while the worker reads: a timer keeps firing.
-    ticks = page.evaluate("""() => new Promise(resolve => {
-        let n = 0; const t = setInterval(() => n++, 20);
-        const poll = () => document.querySelector('[data-diagnose-results]').dataset.state === 'done'
-            ? (clearInterval(t), resolve(n)) : setTimeout(poll, 20);
+    # Resolves on any final state, or after 120 s, so a slow machine fails instead of hanging.
+    ticks, state = page.evaluate("""() => new Promise(resolve => {
+        let n = 0; const t = setInterval(() => n++, 20); const began = Date.now();
+        const poll = () => {
+            const state = document.querySelector('[data-diagnose-results]').dataset.state;
+            if (state === 'done' || state === 'error' || Date.now() - began > 120000) {
+                clearInterval(t); resolve([n, state]);
+            } else setTimeout(poll, 20);
+        };
         poll();
     })""")
+    assert state == "done", page.text_content(RESULTS)
     assert ticks > 3
     assert ranked_ids(page) == ["econnreset"]
     assert page.locator(".errata-partial").count() == 1

@@ -1,8 +1,9 @@
-"""The build pipeline's steps, each on its own: scaffold, pages, bundle, failure handling."""
+"""The build pipeline's steps, each on its own: scaffold, pages, bundle, failure handling, reproducibility."""
 
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import zipfile
 from pathlib import Path
@@ -10,7 +11,9 @@ from pathlib import Path
 import pytest
 
 import build
+import engine
 from engine.bundle import load_bundle
+from overrides import assets, pages, settings
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -38,12 +41,11 @@ def test_new_rule_refuses_bad_ids_and_existing_files(tmp_path):
 
 def test_page_has_every_section_tabs_and_safe_json_ld(catalog):
     rule = next(r for r in catalog if r.id == "econnreset")
-    page = build.page_markdown(rule, {r.id: r for r in catalog})
+    page = pages.page_markdown(rule, {r.id: r for r in catalog})
     for heading in ("## What it means", "## Why it happens", "## How to fix it", "## If that does not work",
                     "## How to prevent it", "## Frequently asked questions", "## Related errors", "## Sources"):
         assert heading in page
     assert '=== "Node.js"' in page and '=== "Claude Code"' in page
-    assert "rules/econnreset.yaml" in page
     front = page.split("---")[1]
     assert "jsonld:" in front and "</" not in front
 
@@ -51,7 +53,7 @@ def test_page_has_every_section_tabs_and_safe_json_ld(catalog):
 def test_related_links_show_both_directions(catalog):
     by_id = {r.id: r for r in catalog}
     for rule in catalog:
-        shown = {r.id for r in build._related(rule, by_id)}
+        shown = {r.id for r in pages.related(rule, by_id)}
         assert set(rule.related) <= shown
         for other in catalog:
             if rule.id in other.related:
@@ -59,15 +61,15 @@ def test_related_links_show_both_directions(catalog):
 
 
 def test_rules_bundle_is_compact_json_the_engine_reloads(catalog, tmp_path):
-    out = build.bundle_rules(catalog, tmp_path / "rules.json")
-    data = json.loads(out.read_text())
-    assert "\n" not in out.read_text()
+    text = assets.rules_bundle(catalog).decode("utf-8")
+    data = json.loads(text)
+    assert "\n" not in text
     assert [r.id for r in load_bundle(data)] == [r.id for r in catalog]
     assert "meaning" not in data["rules"][0]  # page text stays out of the browser's bundle
 
 
 def test_engine_wheel_is_pure_python(tmp_path):
-    wheel = build.build_wheel(tmp_path)
+    wheel = assets.build_wheel(ROOT, tmp_path)
     assert wheel.name.endswith("-py3-none-any.whl")
     names = zipfile.ZipFile(wheel).namelist()
     assert "engine/match.py" in names and "engine/web.py" in names
@@ -86,3 +88,40 @@ def test_failed_build_leaves_the_previous_site_untouched(tmp_path):
         build.build_site(site, rules_dir=broken)
     assert (site / "index.html").read_text() == "previous"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["rules", "site"]
+
+
+def test_new_rule_takes_its_id_pattern_from_the_schema():
+    schema = json.loads((ROOT / "rules" / "schema.json").read_text())
+    assert build._id_pattern() == schema["properties"]["id"]["pattern"]
+
+
+def test_site_and_repository_addresses_have_one_source():
+    """mkdocs.yml holds them; the installed CLI, which cannot read it, keeps a copy that must agree."""
+    from mkdocs.utils.yaml import yaml_load
+
+    config = yaml_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+    assert engine.SITE_URL == config["site_url"]
+    assert config["repo_url"].startswith("https://") and config["edit_uri"].endswith("/")
+    assert settings.from_file(ROOT / "mkdocs.yml")["rules_dir"] == ROOT / "rules"
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_two_builds_of_one_tree_are_byte_identical_and_write_nothing_into_docs(tmp_path):
+    docs_before = _tree(ROOT / "docs")
+    first = _tree(build.build_site(tmp_path / "one"))
+    second = _tree(build.build_site(tmp_path / "two"))
+    assert sorted(first) == sorted(second)
+    assert [name for name in first if first[name] != second[name]] == []
+    assert _tree(ROOT / "docs") == docs_before  # docs/ holds only hand-written pages
+    manifest = json.loads(first["runtime/manifest.json"])
+    assert len(manifest["stamp"]) == 16 and "errors/econnreset/index.html" in first
+
+    # Edit links: a rule page's is its rule file; the generated catalog has none.
+    edit = r'href="([^"]*)" title="Edit this page"'
+    assert re.findall(edit, first["errors/econnreset/index.html"].decode()) == [
+        "https://github.com/errata-dev/errata/edit/main/rules/econnreset.yaml"]
+    assert re.findall(edit, first["errors/index.html"].decode()) == []
+    assert re.findall(edit, first["index.html"].decode()) == ["https://github.com/errata-dev/errata/edit/main/docs/index.md"]

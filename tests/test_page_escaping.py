@@ -6,13 +6,13 @@ import dataclasses
 
 import markdown
 
-import build
+from overrides import pages
 
 HOSTILE = "x`` <script>window.__pwned=1</script> ``<img src=x onerror=alert(1)>|*a*"
 
 
 def _html(rule, catalog):
-    return markdown.markdown(build.page_markdown(rule, catalog), extensions=["tables"])
+    return markdown.markdown(pages.page_markdown(rule, catalog), extensions=["tables"])
 
 
 def test_code_spans_cannot_be_broken_out_of(catalog):
@@ -24,5 +24,5 @@ def test_code_spans_cannot_be_broken_out_of(catalog):
 
 def test_catalog_table_keeps_hostile_codes_inert(catalog):
     rule = dataclasses.replace(catalog[0], codes=(HOSTILE,))
-    html = markdown.markdown(build.catalog_markdown([rule]), extensions=["tables"])
+    html = markdown.markdown(pages.catalog_markdown([rule]), extensions=["tables"])
     assert "<script" not in html and "<img" not in html

@@ -1,0 +1,180 @@
+"""What the browser runs, as site files: engine wheel, rules bundle, self-hosted Pyodide, manifest.
+
+Wheels are built into a cache outside docs/ and reused while their sources are
+unchanged; every other asset is computed from the rules on each build.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from engine import __version__
+from engine.bundle import rule_to_data
+from engine.model import Rule
+
+__all__ = ["Asset", "AssetError", "PYODIDE_FILES", "build_wheel", "engine_wheel", "pyyaml_wheel",
+           "rules_bundle", "runtime_assets"]
+
+PYODIDE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json")
+
+
+class AssetError(Exception):
+    """An asset could not be made; the message says what to run."""
+
+
+@dataclass(frozen=True)
+class Asset:
+    """One site file: its path under the site and either its bytes or the file to copy."""
+
+    uri: str
+    content: bytes | None = None
+    path: Path | None = None
+
+
+def build_wheel(project: Path, out_dir: Path) -> Path:
+    """Build the engine as a pure-Python wheel with `python -m build` (what Pyodide loads)."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for old in out_dir.glob("errata_engine-*.whl"):
+        old.unlink()
+    with tempfile.TemporaryDirectory() as tmp:
+        # -P: do not put the project folder on sys.path, where build.py would shadow the `build` package.
+        proc = subprocess.run(
+            [sys.executable, "-P", "-m", "build", "--wheel", "--outdir", tmp, str(project)],
+            cwd=tmp, capture_output=True, text=True,
+        )
+        shutil.rmtree(project / "build", ignore_errors=True)
+        if proc.returncode != 0:
+            raise AssetError(f"building the engine wheel failed:\n{proc.stdout[-2000:]}{proc.stderr[-2000:]}")
+        wheels = list(Path(tmp).glob("errata_engine-*-py3-none-any.whl"))
+        if len(wheels) != 1:
+            raise AssetError(f"expected one py3-none-any wheel, got {[w.name for w in wheels]}")
+        target = out_dir / wheels[0].name
+        shutil.copy2(wheels[0], target)
+    return target
+
+
+def _sources_hash(project: Path) -> str:
+    """A digest of everything that goes into the engine wheel (file names and bytes)."""
+    digest = hashlib.sha256()
+    files = [p for p in (project / "engine").rglob("*") if p.is_file() and "__pycache__" not in p.parts]
+    files += [project / "pyproject.toml", project / "README.md"]
+    for path in sorted(files):
+        digest.update(path.relative_to(project).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
+
+
+def engine_wheel(project: Path, cache_dir: Path) -> Path:
+    """The engine wheel for the current sources, built once per change of them."""
+    slot = cache_dir / "wheels" / f"engine-{_sources_hash(project)}"
+    existing = sorted(slot.glob("errata_engine-*.whl"))
+    if existing:
+        return existing[-1]
+    # Build beside the slot and rename, so an interrupted build leaves no half a slot.
+    staging = Path(tempfile.mkdtemp(prefix=".engine-", dir=_made(cache_dir / "wheels")))
+    try:
+        built = build_wheel(project, staging)
+        for old in slot.parent.glob("engine-*"):
+            shutil.rmtree(old, ignore_errors=True)
+        staging.chmod(0o755)  # mkdtemp makes it private; the cache is an ordinary folder
+        staging.rename(slot)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return slot / built.name
+
+
+def _made(path: Path) -> Path:
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _pinned(project: Path, package: str) -> str:
+    """The version requirements.txt pins for a package."""
+    for line in (project / "requirements.txt").read_text().splitlines():
+        name, _, version = line.partition("==")
+        if name.strip().lower() == package.lower():
+            return version.strip()
+    raise AssetError(f"requirements.txt does not pin {package}")
+
+
+def pyyaml_wheel(project: Path, cache_dir: Path) -> Path:
+    """A pure-Python PyYAML wheel for the rule playground (PyPI has none Pyodide can load).
+
+    Built once from the pinned source release with the C extension turned off, then reused.
+    """
+    version = _pinned(project, "PyYAML")
+    target = _made(cache_dir / "wheels") / f"pyyaml-{version}-py3-none-any.whl"
+    if target.is_file():
+        return target
+    with tempfile.TemporaryDirectory() as tmp:
+        proc = subprocess.run(
+            [sys.executable, "-m", "pip", "wheel", "--quiet", "--disable-pip-version-check", "--no-deps",
+             "--no-binary", "pyyaml", f"pyyaml=={version}", "--wheel-dir", tmp],
+            cwd=tmp, capture_output=True, text=True, env=dict(os.environ, PYYAML_FORCE_LIBYAML="0"),
+        )
+        built = list(Path(tmp).glob("*-py3-none-any.whl"))
+        if proc.returncode != 0 or len(built) != 1:
+            raise AssetError(f"building a pure-Python PyYAML {version} wheel failed:\n{proc.stderr[-2000:]}")
+        shutil.copy2(built[0], target.with_suffix(".part"))
+        target.with_suffix(".part").rename(target)
+    return target
+
+
+def _pyodide(project: Path, pyodide_dir: Path) -> tuple[str, list[Path]]:
+    """The installed Pyodide's version and files, checked against package-lock.json's pin."""
+    lock = json.loads((project / "package-lock.json").read_text())
+    pinned = lock["packages"]["node_modules/pyodide"]["version"]
+    meta = pyodide_dir / "package.json"
+    if not meta.is_file():
+        raise AssetError("Pyodide is not installed: run `npm ci` (or ./dev setup) first")
+    installed = json.loads(meta.read_text())["version"]
+    if installed != pinned:
+        raise AssetError(f"node_modules has pyodide {installed} but package-lock.json pins {pinned}: run `npm ci`")
+    missing = [name for name in PYODIDE_FILES if not (pyodide_dir / name).is_file()]
+    if missing:
+        raise AssetError(f"pyodide {installed} is missing {', '.join(missing)}")
+    return installed, [pyodide_dir / name for name in PYODIDE_FILES]
+
+
+def rules_bundle(rules: list[Rule]) -> bytes:
+    """The compact JSON the browser loads (it never parses YAML)."""
+    bundle = {"engine": __version__, "rules": [rule_to_data(r) for r in rules]}
+    return json.dumps(bundle, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+def runtime_assets(rules: list[Rule], *, project: Path, rules_dir: Path, template: Path,
+                   pyodide_dir: Path, cache_dir: Path) -> list[Asset]:
+    """Every runtime file under runtime/, plus schema.json for editors, in a stable order."""
+    wheel = engine_wheel(project, cache_dir)
+    pyyaml = pyyaml_wheel(project, cache_dir)
+    bundle = rules_bundle(rules)
+    version, runtime = _pyodide(project, pyodide_dir)
+    manifest = {
+        "engine": __version__,
+        "wheel": wheel.name,
+        "pyyaml": pyyaml.name,
+        "rules": "rules.json",
+        "pyodide": version,
+        # A digest of what the browser caches, so it changes exactly when they do (and
+        # two builds of one commit agree byte for byte, unlike file times).
+        "stamp": hashlib.sha256(wheel.read_bytes() + b"\0" + bundle).hexdigest()[:16],
+    }
+    assets = [
+        Asset("runtime/manifest.json", content=json.dumps(manifest).encode()),
+        Asset("runtime/rules.json", content=bundle),
+        Asset(f"runtime/{wheel.name}", path=wheel),
+        Asset(f"runtime/{pyyaml.name}", path=pyyaml),
+        *(Asset(f"runtime/pyodide/{p.name}", path=p) for p in runtime),
+        # The playground's ?rule=<id> opens a rule's own YAML, comments included.
+        *(Asset(f"runtime/rules/{p.name}", path=p) for p in sorted(rules_dir.glob("*.yaml"))),
+        Asset("runtime/rules/_template.yaml", path=template),
+        Asset("schema.json", path=rules_dir / "schema.json"),
+    ]
+    return assets

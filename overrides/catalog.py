@@ -1,0 +1,23 @@
+"""The rules as the site and the command line read them: loaded, checked, all problems at once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from engine.checks import check_catalog
+from engine.compile import Problem
+from engine.loader import load_rules
+from engine.model import Rule
+
+__all__ = ["load_and_check"]
+
+
+def load_and_check(rules_dir: Path, thorough: bool = True) -> tuple[list[Rule], list[Problem]]:
+    """Read every rule and run the checks. Returns the rules and all problems at once.
+
+    `thorough` adds what only `check` and the tests need: timed regex runs and
+    every example ranked against the whole catalog. The build runs the rest.
+    """
+    rules, problems = load_rules(rules_dir)
+    # Check what did load even when some files are broken, so one run shows everything.
+    return rules, sorted(problems + check_catalog(rules, thorough=thorough))

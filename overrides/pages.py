@@ -1,0 +1,118 @@
+"""The Markdown the site generates from rules: one page per rule and the catalog of all of them."""
+
+from __future__ import annotations
+
+import json
+
+import yaml
+
+from engine.model import RUNTIME_LABELS, Rule
+
+__all__ = ["CATEGORY_TITLES", "catalog_markdown", "catalog_page", "page_markdown", "related"]
+
+CATEGORY_TITLES = {
+    "network": "Network and sockets",
+    "tls": "TLS and certificates",
+    "api": "API responses",
+    "tooling": "Tools: npm and MCP",
+}
+
+
+def _literal(text: str) -> str:
+    """Rule text as inert HTML: every character that Markdown or HTML could read as syntax is an entity."""
+    return "".join(c if c.isalnum() or c == " " else f"&#{ord(c)};" for c in text)
+
+
+def _code(text: str) -> str:
+    """Inline code that no text can break out of (a backtick fence can be; entities cannot)."""
+    return f"<code>{_literal(text)}</code>"
+
+
+def _fenced(text: str, lang: str = "text") -> str:
+    fence = "```"
+    while fence in text:
+        fence += "`"
+    return f"{fence}{lang}\n{text.rstrip()}\n{fence}"
+
+
+def _indent(text: str, prefix: str = "    ") -> str:
+    return "\n".join(prefix + line if line.strip() else "" for line in text.strip().splitlines())
+
+
+def _jsonld(rule: Rule) -> str:
+    data = {
+        "@context": "https://schema.org",
+        "@type": "FAQPage",
+        "mainEntity": [
+            {"@type": "Question", "name": f.q, "acceptedAnswer": {"@type": "Answer", "text": f.a.strip()}}
+            for f in rule.faqs
+        ],
+    }
+    # "<" escaped so that no text can close the <script> element it sits in.
+    return json.dumps(data, ensure_ascii=False).replace("<", "\\u003c")
+
+
+def related(rule: Rule, catalog: dict[str, Rule]) -> list[Rule]:
+    """Related rules: the ones this rule names, then the ones that name it."""
+    ids = list(rule.related) + sorted(r.id for r in catalog.values() if rule.id in r.related and r.id not in rule.related)
+    return [catalog[i] for i in ids if i in catalog and i != rule.id]
+
+
+def page_markdown(rule: Rule, catalog: dict[str, Rule]) -> str:
+    """The Markdown page for one rule."""
+    front = {
+        "title": rule.title,
+        "description": rule.summary,
+        "diagnose": "bottom",
+        "rule": rule.id,
+        "jsonld": _jsonld(rule),
+        "search": {"boost": 2},
+    }
+    out = ["---", yaml.safe_dump(front, sort_keys=False, allow_unicode=True).strip(), "---", ""]
+    out += [f"# {rule.title}", "", rule.summary, ""]
+    if rule.sample:
+        out += [_fenced(rule.sample), ""]
+    facts = [f"**Category:** {CATEGORY_TITLES[rule.category]}"]
+    if rule.codes:
+        facts.append("**Codes:** " + " · ".join(_code(c) for c in rule.codes))
+    out += ["  \n".join(facts), ""]
+    if rule.messages:
+        out += ["**Messages you may see:**", ""] + [f"- {_code(m)}" for m in rule.messages] + [""]
+    out += ["## What it means", "", rule.meaning.strip(), ""]
+    out += ["## Why it happens", ""] + [f"{i}. {c.strip()}" for i, c in enumerate(rule.causes, 1)] + [""]
+    out += ["## How to fix it", ""]
+    for runtime, body in rule.fixes:
+        out += [f'=== "{RUNTIME_LABELS[runtime]}"', "", _indent(body), ""]
+    out += ["## If that does not work", "", rule.if_that_fails.strip(), ""]
+    out += ["## How to prevent it", "", rule.prevention.strip(), ""]
+    out += ["## Frequently asked questions", ""]
+    for faq in rule.faqs:
+        out += [f"### {faq.q.strip()}", "", faq.a.strip(), ""]
+    out += ["## Related errors", ""]
+    out += [f"- [{r.title}]({r.id}.md): {r.summary}" for r in related(rule, catalog)] + [""]
+    out += ["## Sources", ""] + [f'- <a href="{_literal(s.url)}">{_literal(s.title)}</a>' for s in rule.sources] + [""]
+    return "\n".join(out)
+
+
+def catalog_markdown(rules: list[Rule], prefix: str = "") -> str:
+    """Every error by category: title, codes, summary. `prefix` is the path to errors/."""
+    out: list[str] = []
+    for category, heading in CATEGORY_TITLES.items():
+        members = [r for r in rules if r.category == category]
+        if not members:
+            continue
+        out += [f"## {heading}", "", "| Error | Codes | What happened |", "| --- | --- | --- |"]
+        for r in members:
+            codes = ", ".join(_code(c) for c in r.codes[:4])
+            summary = r.summary.replace("|", "\\|")
+            out.append(f"| [{r.title}]({prefix}{r.id}.md) | {codes} | {summary} |")
+        out.append("")
+    return "\n".join(out)
+
+
+def catalog_page(rules: list[Rule]) -> str:
+    """errors/index.md: the catalog as a page of its own."""
+    head = ["---", "title: All errors", "description: Every error in the catalog, with its codes.", "---", "",
+            "# All errors", "",
+            f"{len(rules)} errors, grouped by where they happen. Use the search (press `/`) to find a code or a message.", ""]
+    return "\n".join(head) + catalog_markdown(rules)
