@@ -380,3 +380,23 @@ def test_a_diagnosis_of_this_pages_error_says_so_and_opens_the_runtime_tab(page,
     page.goto(site.url("errors/enotfound/"))
     run_paste(page, PY_RESET)
     assert page.locator(f"{RESULTS} [data-diagnose-this-page]").count() == 0
+
+
+def test_error_page_box_sits_under_the_summary_in_the_toc_two_tabs_away(page, site):
+    page.goto(site.url("errors/enotfound/"))
+    in_order = page.evaluate("""() => {
+        const q = (s) => document.querySelector(s);
+        const els = [q('.md-content h1'), q('.md-content h1 + p'), q('#paste-your-error'), q('[data-diagnose-input]'), q('#what-it-means')];
+        return els.every(Boolean) && els.every((e, i) => !i || (els[i - 1].compareDocumentPosition(e) & Node.DOCUMENT_POSITION_FOLLOWING) !== 0);
+    }""")
+    assert in_order, "h1, summary, 'Paste your error', the box, 'What it means'"
+    assert page.locator("nav.md-nav--secondary a[href$='#paste-your-error']").count() >= 1
+    assert page.locator("[data-diagnose]").count() == 1
+    page.wait_for_selector("[data-errata-skip]", state="attached")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent.trim()") == "Skip to the paste box"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.matches('[data-diagnose-input]')")
+    run_paste(page, PY_ENOTFOUND)
+    assert page.locator(f"{RESULTS} [data-diagnose-this-page=enotfound]").count() == 1
