@@ -164,6 +164,7 @@ def compile_rule(data: dict[str, Any], file: str, where: Locator) -> tuple[Rule 
         causes=tuple(data.get("causes", ())),
         fixes=tuple((runtime, fixes[runtime]) for runtime in FIX_RUNTIMES if runtime in fixes),
         if_that_fails=data.get("if_that_fails", ""),
+        diagnosis=data.get("diagnosis", ""),
         prevention=data.get("prevention", ""),
         faqs=tuple(Faq(f["q"], f["a"]) for f in data.get("faqs", ())),
         related=tuple(data.get("related", ())),
