@@ -91,7 +91,10 @@ def guesses(diagnosis: Diagnosis, rules: Catalog, text: str) -> list[Rule]:
         ((len(words & _words(f"{rule.title} {rule.summary}")), rule.id, rule) for rule in rules.rules if rule not in out),
         key=lambda t: (-t[0], t[1]),
     )
-    out += [rule for n, _, rule in shared if n >= _SHARED_WORDS]
+    # Shared words count only when one of them is about networking: English alone
+    # ("found", "exist") ties an npm version error to the 404 page.
+    out += [rule for n, _, rule in shared if n >= _SHARED_WORDS
+            and any(_NETWORKISH.fullmatch(w) for w in words & _words(f"{rule.title} {rule.summary}"))]
     return out[:MAX_GUESSES]
 
 
