@@ -268,12 +268,15 @@ _PREFIX_TOKEN = (
     r"|[\w.-]{1,63}[ \t]{1,40}\|"  # docker compose "web-1  |"
 )
 _LOG_PREFIX = re.compile(r"^(?:(?:" + _PREFIX_TOKEN + r")[ \t]{1,8}){1,8}", re.M)
-# An Erlang or Elixir term element that is an errno atom: {error,econnrefused}, {:error, :nxdomain},
-# [inet], econnrefused}. Upper-cased it reads as the error name the rules know.
+# Erlang and Elixir terms: {error,econnrefused}, {:error, %Mint.TransportError{reason: :nxdomain}},
+# {failed_connect,[...,{inet,[inet],econnrefused}]}, "Erlang error: :econnrefused". Elixir atoms
+# lose their colon so both read alike ({:tls_alert, {:unknown_ca, ...}} -> {tls_alert, {unknown_ca, ...}}),
+# and an errno atom in a term (e + lowercase, the POSIX naming) is upper-cased to the name rules know.
+_ERL_HINT = re.compile(r"\{:?[a-z_]{2,40}, ?|(?<![\w:]):e[a-z]{3}|\breason: :?e[a-z]{3}")
+_ELIXIR_COLON = re.compile(r"(?<=[{\[, ]):(?=[a-z_][a-z0-9_]{0,63}\b)(?!//)")
 _ERL_ATOM = re.compile(
-    r"(?:(?<=[{\[,])|(?<=[{\[,] )|(?<=[{\[,]:)|(?<=[{\[,] :)|(?<=: :))(?!error\b)e[a-z]{3,15}(?=[}\],])"
+    r"(?:(?<=[{\[,])|(?<=[{\[,] )|(?<=: ))(?!error\b)e[a-z]{3,15}(?=[}\],\s]|$)", re.M
 )
-_ERL_HINT = re.compile(r"\{:?[a-z_]{2,40}, ?")
 # Go's encoding/json escapes <, > and & as \u003c, \u003e, \u0026 in any string.
 _JSON_U = re.compile(r"\\u([0-9a-fA-F]{4})")
 # A word cut by a hard wrap whose continuation is indented: "ECONNRE\n     SET".
@@ -293,6 +296,7 @@ def reshaped(view: View) -> View | None:
     if "\\u" in buf.text:
         buf.sub(_JSON_U, lambda m: chr(int(m.group(1), 16)))
     if _ERL_HINT.search(buf.text):
+        buf.sub(_ELIXIR_COLON, lambda m: "")
         buf.sub(_ERL_ATOM, lambda m: m.group().upper())
     buf.sub(_INDENT_WRAP, lambda m: "")
     if buf.text == before:

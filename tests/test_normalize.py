@@ -168,15 +168,23 @@ def test_erlang_errno_atoms_read_as_error_names():
 def test_elixir_errno_atoms_read_as_error_names():
     raw = "** (Mint.TransportError) {:error, %Mint.TransportError{reason: :econnrefused}}\n{:error, :ehostunreach}"
     last = views(raw)[-1]
-    assert "reason: :ECONNREFUSED}" in last.text and "{:error, :EHOSTUNREACH}" in last.text
+    assert "reason: ECONNREFUSED}" in last.text and "{error, EHOSTUNREACH}" in last.text
     a, b = find(last, "EHOSTUNREACH")
     assert raw[a:b] == "ehostunreach"
-    assert "{:error," in last.text  # the tag itself is not an errno
+    assert "{error," in last.text  # the tag itself is not an errno
+    raw = "05:58:48.394 [error] Clickhousex.Protocol failed to connect: ** (ErlangError) Erlang error: :econnrefused\n"
+    assert "Erlang error: ECONNREFUSED\n" in views(raw)[-1].text
+    assert "econnrefused" in _diagnosed(raw, "econnrefused")
 
 
 def test_erlang_tls_alert_keeps_its_atom():
     raw = '{error,{tls_alert,{unknown_ca,"TLS client: In state certify at ssl_handshake.erl:2111 generated CLIENT ALERT: Fatal - Unknown CA\\n"}}}'
     assert "{tls_alert,{unknown_ca," in views(raw)[-1].text
+    raw = "%Mint.TransportError{reason: {:tls_alert, {:unknown_ca, 'TLS client: ...'}}}"
+    last = views(raw)[-1]
+    assert "{reason: {tls_alert, {unknown_ca, 'TLS" in last.text
+    a, b = find(last, "unknown_ca")
+    assert raw[a:b] == "unknown_ca"
 
 
 def test_log_prefixes_are_stripped_so_the_message_starts_the_line():
