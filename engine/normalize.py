@@ -259,10 +259,11 @@ _STAMP = (
 _LEVEL = r"(?:ERROR|ERR|WARN(?:ING)?|INFO|DEBUG|TRACE|FATAL|CRITICAL|NOTICE|error|warn(?:ing)?|info|debug|verbose|silly|http|timing)"
 _PREFIX_TOKEN = (
     r"(?:" + _STAMP + r")"
-    r"|\d{1,7} " + _LEVEL + r"(?: stack| \w{1,20}(?=:? ))?"  # npm debug log: "906 verbose stack"
+    r"|\d{1,7} " + _LEVEL + r"(?: stack)?(?= )"  # npm debug log: "906 verbose stack", "12 error"
     r"|npm (?:ERR!|error|WARN|warn|notice|verbose|info)(?= )"
     r"|\[[^\]\n]{1,60}\]"  # [info] [server] [pod/web-1/app]
-    r"|\(?" + _LEVEL + r"\)?:?(?= )"
+    # A bare level only in capitals or with its colon: "error code: 1006" is a message, not a prefix.
+    r"|\(" + _LEVEL + r"\):?|(?:ERROR|WARN(?:ING)?|INFO|DEBUG|TRACE|FATAL|CRITICAL|NOTICE):?(?= )|" + _LEVEL + r":(?= )"
     r"|level=" + _LEVEL + r"|(?:ts|time)=\S{1,40}"
     r"|(?<=[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d )[\w.-]{1,63} [\w.-]{1,63}(?:\[\d{1,7}\])?:"  # syslog "host sshd[123]:"
     r"|[\w.-]{1,63}[ \t]{1,40}\|"  # docker compose "web-1  |"

@@ -28,6 +28,7 @@ SHAPES = {
     "npm debug log": lambda n: "906 verbose stack npm ERR! x\n" * (n // 29),
     "markdown fences": lambda n: "```text\n" * (n // 8),
     "erlang atoms": lambda n: "{error,econnrefused}," * (n // 21),
+    "elixir atoms": lambda n: "{:error, :econnrefused} reason: :eaddrinuse\n" * (n // 44),
     "json unicode escapes": lambda n: "\\u003e" * (n // 6),
     "indented wraps": lambda n: ("a" * 41 + "\n   b\n") * (n // 48),
     "docker prefixes": lambda n: "web-1  | " * (n // 9),

@@ -213,6 +213,12 @@ def test_npm_err_prefix_is_stripped_but_kept_in_the_base_view():
     assert all_views[-1].text == "code E401\nError: ESOCKETTIMEDOUT"
 
 
+def test_a_lowercase_level_without_its_colon_is_part_of_the_message():
+    # Cloudflare's block page: stripping "error" would leave "code: 1006", a WebSocket close code.
+    assert views("error code: 1006")[-1].text == "error code: 1006"
+    assert views("12 error code E401")[-1].text == "code E401"
+
+
 def test_messages_that_start_like_a_prefix_are_kept():
     for raw in ("Error: connect ECONNREFUSED", "2024/01/02 10:00:01 dial tcp: lookup x: no such host"):
         assert views(raw)[-1].text.endswith(raw.split(" ", 2)[-1] if raw[0] == "2" else raw)
