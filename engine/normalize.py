@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-__all__ = ["MAX_CHARS", "View", "error_line", "normalize", "views"]
+__all__ = ["MAX_CHARS", "View", "error_line", "normalize", "reshaped", "views"]
 
 # Pastes longer than this are read in windows: the head, the tail, and the lines
 # in between that carry error signals. The rest is skipped, and the caller is told.
@@ -238,11 +238,78 @@ def _unwrapped(view: View) -> View | None:
     return View("".join(text_parts), tuple(starts), tuple(ends), view.partial)
 
 
+# --- paste shapes ----------------------------------------------------------------
+# How people paste errors: inside Markdown fences and quotes, behind log prefixes,
+# JSON-escaped, as Erlang terms, wrapped with an indent. The reshaped view undoes each
+# shape with one anchored, bounded pattern (so it stays linear); the base view keeps
+# the paste as written, so rules that expect a prefix (`^npm ERR! code`) still see it.
+
+# A Markdown fence line: ``` or ~~~, optionally with an info string (```text, ```console).
+_FENCE = re.compile(r"^[ \t]{0,3}(?:`{3,}|~{3,})[ \t]*[\w+#.-]{0,30}[ \t]*$", re.M)
+# E-mail and Markdown quote markers, nested ("> > ") included.
+_QUOTE = re.compile(r"^[ \t]{0,3}>(?:[ \t]?>)*[ \t]?", re.M)
+# One log-prefix token: a timestamp, a level, a bracketed or pipe-ended tag, npm's
+# debug-log "906 verbose stack", "npm ERR!", a syslog "host proc[123]:", k8s/docker names.
+_STAMP = (
+    r"\[?\d{4}-\d\d-\d\d(?:[T ]\d\d:\d\d(?::\d\d)?(?:[.,]\d{1,9})?(?:Z|[+-]\d\d:?\d\d| ?UTC)?)?\]?"
+    r"|\[?\d\d:\d\d:\d\d(?:[.,]\d{1,9})?\]?"
+    r"|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) [ \d]\d \d\d:\d\d:\d\d"
+    r"|\d{4}/\d\d/\d\d \d\d:\d\d:\d\d(?:\.\d{1,9})?"
+)
+_LEVEL = r"(?:ERROR|ERR|WARN(?:ING)?|INFO|DEBUG|TRACE|FATAL|CRITICAL|NOTICE|error|warn(?:ing)?|info|debug|verbose|silly|http|timing)"
+_PREFIX_TOKEN = (
+    r"(?:" + _STAMP + r")"
+    r"|\d{1,7} " + _LEVEL + r"(?: stack)?(?= )"  # npm debug log: "906 verbose stack", "12 error"
+    r"|npm (?:ERR!|error|WARN|warn|notice|verbose|info)(?= )"
+    r"|\[[^\]\n]{1,60}\]"  # [info] [server] [pod/web-1/app]
+    # A bare level only in capitals or with its colon: "error code: 1006" is a message, not a prefix.
+    r"|\(" + _LEVEL + r"\):?|(?:ERROR|WARN(?:ING)?|INFO|DEBUG|TRACE|FATAL|CRITICAL|NOTICE):?(?= )|" + _LEVEL + r":(?= )"
+    r"|level=" + _LEVEL + r"|(?:ts|time)=\S{1,40}"
+    r"|(?<=[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d )[\w.-]{1,63} [\w.-]{1,63}(?:\[\d{1,7}\])?:"  # syslog "host sshd[123]:"
+    r"|[\w.-]{1,63}[ \t]{1,40}\|"  # docker compose "web-1  |"
+)
+_LOG_PREFIX = re.compile(r"^(?:(?:" + _PREFIX_TOKEN + r")[ \t]{1,8}){1,8}", re.M)
+# Erlang and Elixir terms: {error,econnrefused}, {:error, %Mint.TransportError{reason: :nxdomain}},
+# {failed_connect,[...,{inet,[inet],econnrefused}]}, "Erlang error: :econnrefused". Elixir atoms
+# lose their colon so both read alike ({:tls_alert, {:unknown_ca, ...}} -> {tls_alert, {unknown_ca, ...}}),
+# and an errno atom in a term (e + lowercase, the POSIX naming) is upper-cased to the name rules know.
+_ERL_HINT = re.compile(r"\{:?[a-z_]{2,40}, ?|(?<![\w:]):e[a-z]{3}|\breason: :?e[a-z]{3}")
+_ELIXIR_COLON = re.compile(r"(?<=[{\[, ]):(?=[a-z_][a-z0-9_]{0,63}\b)(?!//)")
+_ERL_ATOM = re.compile(
+    r"(?:(?<=[{\[,])|(?<=[{\[,] )|(?<=: ))(?!error\b)e[a-z]{3,15}(?=[}\],\s]|$)", re.M
+)
+# Go's encoding/json escapes <, > and & as \u003c, \u003e, \u0026 in any string.
+_JSON_U = re.compile(r"\\u([0-9a-fA-F]{4})")
+# A word cut by a hard wrap whose continuation is indented: "ECONNRE\n     SET".
+# Stack frames and Python "File" lines are real line starts, never continuations.
+_INDENT_WRAP = re.compile(r"\n(?<=[^\n]{40}[A-Za-z0-9_]\n)[ \t]{2,40}(?=[A-Za-z0-9_])(?!at |File |from |Caused by)")
+
+
+def reshaped(view: View) -> View | None:
+    """The view with fences, quotes, log prefixes, stray JSON escapes, Erlang atoms and indented wraps undone."""
+    buf = _Buffer(view.text, list(view.starts), list(view.ends))
+    before = buf.text
+    if "`" in buf.text or "~" in buf.text:
+        buf.sub(_FENCE, lambda m: "")
+    if ">" in buf.text:
+        buf.sub(_QUOTE, lambda m: "")
+    buf.sub(_LOG_PREFIX, lambda m: "")
+    if "\\u" in buf.text:
+        buf.sub(_JSON_U, lambda m: chr(int(m.group(1), 16)))
+    if _ERL_HINT.search(buf.text):
+        buf.sub(_ELIXIR_COLON, lambda m: "")
+        buf.sub(_ERL_ATOM, lambda m: m.group().upper())
+    buf.sub(_INDENT_WRAP, lambda m: "")
+    if buf.text == before:
+        return None
+    return buf.view(view.partial)
+
+
 def views(text: str) -> list[View]:
-    """Every view worth matching: the cleaned paste, then its unwrapped form if any."""
+    """Every view worth matching: the cleaned paste, its unwrapped form, its reshaped form (when they differ)."""
     base = normalize(text)
-    extra = _unwrapped(base)
-    return [base] if extra is None else [base, extra]
+    extras = (_unwrapped(base), reshaped(base))
+    return [base, *(v for v in extras if v is not None)]
 
 
 def error_line(text: str) -> str:

@@ -22,6 +22,16 @@ SHAPES = {
     "repeated codes": lambda n: "ECONNRESET " * (n // 11),
     "stack lines": lambda n: "    at x\n" * (n // 9),
     "one huge line": lambda n: "x" * n,
+    # Paste shapes undone by normalize.reshaped.
+    "quote markers": lambda n: "> > x\n" * (n // 6),
+    "log prefixes": lambda n: "2026-01-01T00:00:00.000Z ERROR [app] [pod/a/b] x\n" * (n // 48),
+    "npm debug log": lambda n: "906 verbose stack npm ERR! x\n" * (n // 29),
+    "markdown fences": lambda n: "```text\n" * (n // 8),
+    "erlang atoms": lambda n: "{error,econnrefused}," * (n // 21),
+    "elixir atoms": lambda n: "{:error, :econnrefused} reason: :eaddrinuse\n" * (n // 44),
+    "json unicode escapes": lambda n: "\\u003e" * (n // 6),
+    "indented wraps": lambda n: ("a" * 41 + "\n   b\n") * (n // 48),
+    "docker prefixes": lambda n: "web-1  | " * (n // 9),
 }
 
 N = 100_000  # 2N stays under normalize.MAX_CHARS, so both sizes are read whole
