@@ -91,10 +91,11 @@ def guesses(diagnosis: Diagnosis, rules: Catalog, text: str) -> list[Rule]:
         ((len(words & _words(f"{rule.title} {rule.summary}")), rule.id, rule) for rule in rules.rules if rule not in out),
         key=lambda t: (-t[0], t[1]),
     )
-    # Shared words count only when one of them is about networking: English alone
-    # ("found", "exist") ties an npm version error to the 404 page.
+    # Shared words count only when at least two of them are about networking: English
+    # ("found", "exist") ties an npm version error to the 404 page, and one word ("port")
+    # a server's EADDRINUSE to the client's EADDRNOTAVAIL.
     out += [rule for n, _, rule in shared if n >= _SHARED_WORDS
-            and any(_NETWORKISH.fullmatch(w) for w in words & _words(f"{rule.title} {rule.summary}"))]
+            and sum(1 for w in words & _words(f"{rule.title} {rule.summary}") if _NETWORKISH.fullmatch(w)) >= 2]
     return out[:MAX_GUESSES]
 
 
