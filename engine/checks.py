@@ -170,7 +170,11 @@ def check_examples(rule: Rule, catalog: dict[str, Rule]) -> Iterable[Problem]:
     """Each example ranks this rule first with its context; each near miss does not match it."""
     rules = Catalog(list(catalog.values()))
     contexts = {e.context for e in rule.examples if e.context}
-    if rule.examples and len(contexts) < MIN_EXAMPLE_RUNTIMES:
+    if rule.only_in:
+        missing = [c for c in rule.only_in if c not in contexts]
+        if rule.examples and missing:
+            yield _at(rule, ("only_in",), f"only_in: expected an example from each of {', '.join(rule.only_in)}, none from {', '.join(missing)}")
+    elif rule.examples and len(contexts) < MIN_EXAMPLE_RUNTIMES:
         yield _at(rule, ("examples",), f"examples: expected pastes from at least {MIN_EXAMPLE_RUNTIMES} runtimes, got {len(contexts)} ({', '.join(sorted(contexts)) or 'none'})")
     for i, example in enumerate(rule.examples):
         result = analyse(example.paste, rules)

@@ -168,6 +168,7 @@ def compile_rule(data: dict[str, Any], file: str, where: Locator) -> tuple[Rule 
         prevention=data.get("prevention", ""),
         faqs=tuple(Faq(f["q"], f["a"]) for f in data.get("faqs", ())),
         related=tuple(data.get("related", ())),
+        only_in=tuple(data.get("only_in", ())),
         sources=tuple(Source(s["title"], s["url"]) for s in data.get("sources", ())),
         examples=_examples(data.get("examples", []), ("examples",), where),
         near_misses=_examples(data.get("near_misses", []), ("near_misses",), where),

@@ -48,7 +48,9 @@ _SIGNALS: tuple[tuple[str, float, str], ...] = (
     ("dotnet", 0.9, r"\bSystem\.(?:Net|IO|Security)\.[\w.]+Exception\b|\bat System\.[\w.`]+\(.*\) in |\bSocketException \(\d+\)"),
     # Claude Code
     ("claude-code", 0.9, r"\bAPI Error(?: \(|: \d{3}\b|: (?:Connection error|Request timed out|Unable to connect))|Unable to connect to API \(|\bRetrying in \d+ seconds?\W+\(attempt \d+/\d+\)"),
-    ("claude-code", 0.95, r"@anthropic-ai[/\\]claude-code[/\\]|~BUN[/\\]root[/\\]src[/\\]entrypoints[/\\]cli\.js"),
+    # Native (Bun-compiled) builds name frames B:/~BUN/root/... on Windows and
+    # /$bunfs/root/{src/entrypoints/cli.js,claude,cli}:N elsewhere.
+    ("claude-code", 0.95, r"@anthropic-ai[/\\]claude-code[/\\]|~BUN[/\\]root[/\\]src[/\\]entrypoints[/\\]cli\.js|/\$bunfs/root/(?:src/entrypoints/cli\.js|claude|cli):\d"),
     ("claude-code", 0.8, r"\bclaude(?:\.ai| doctor| --debug| mcp\b)|\bClaude Code\b|\.claude[/\\]|\bCLAUDE_CODE_\w+|/doctor\b|\bAPI_TIMEOUT_MS\b"),
     # MCP clients and servers
     ("mcp", 0.9, r"\bMCP error -?\d+|\bMCP server\b|\bmcp-server|\bMcpError\b|\[MCP\]|\bmcpServers\b"),

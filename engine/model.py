@@ -141,6 +141,7 @@ class Rule:
     prevention: str = ""
     faqs: tuple[Faq, ...] = ()
     related: tuple[str, ...] = ()
+    only_in: tuple[str, ...] = ()  # the only tools that print this error, when fewer than three do
     sources: tuple[Source, ...] = ()
     examples: tuple[Example, ...] = ()
     near_misses: tuple[Example, ...] = ()

@@ -27,8 +27,13 @@ _SCHEMA, _SCHEMAS, _SCHEMA_MAP = "a schema", "a non-empty list of schemas", "a m
 _KEYWORDS: dict[str, str] = {
     "$ref": "a local reference (#/...)",
     "$defs": _SCHEMA_MAP,
+    "allOf": _SCHEMAS,
     "anyOf": _SCHEMAS,
     "oneOf": _SCHEMAS,
+    "if": _SCHEMA,
+    "then": _SCHEMA,
+    "propertyNames": _SCHEMA,
+    "const": "any value",
     "enum": "a list",
     "type": "a type name or a list of them",
     "minLength": "a whole number of at least 0",
@@ -158,6 +163,8 @@ def _keyword_fits(keyword: str, value: Any) -> bool:
         return isinstance(value, str) and value.startswith("#/")
     if keyword == "enum":
         return isinstance(value, list)
+    if keyword == "const":
+        return True
     if keyword == "type":
         names = value if isinstance(value, list) else [value]
         return bool(names) and all(isinstance(n, str) and n in _TYPE_NAMES for n in names)
@@ -220,8 +227,8 @@ def check_schema(schema: Any) -> Any:
             where = dotted(path + (keyword,))
             if keyword in ("$schema", "$id") and path == ():
                 continue  # the root's dialect (checked above) and base name; $ref stays local
-            if keyword in _ANNOTATIONS:
-                continue
+            if keyword in _ANNOTATIONS or keyword.startswith("x-"):
+                continue  # x-: the schema's own notes for its readers (JSON Schema ignores unknown keywords)
             if keyword not in _KEYWORDS:
                 raise SchemaError(f"{where}: schema keyword '{keyword}' is not implemented by engine/schema.py; "
                                   f"implement it there or write the schema without it")
@@ -266,6 +273,16 @@ class _Validator:
 
     def check(self, value: Any, schema: dict[str, Any], path: Path) -> None:
         schema = self.resolve(schema)
+        for part in schema.get("allOf", ()):
+            self.check(value, part, path)
+        if "then" in schema and "if" in schema and self.fits(value, schema["if"]):
+            self.check(value, schema["then"], path)
+        if "propertyNames" in schema and isinstance(value, dict):
+            for name in value:
+                self.check(name, schema["propertyNames"], path + (name,))
+        if "const" in schema and not _same(value, schema["const"]):
+            self.add(path, f"expected {_describe(schema['const'])}, got {_describe(value)}")
+            return
         if "anyOf" in schema:
             if not any(self.fits(value, s) for s in schema["anyOf"]):
                 wanted = " or ".join(self._expected(self.resolve(s)) for s in schema["anyOf"])

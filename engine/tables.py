@@ -199,7 +199,7 @@ def validate_table(data: Any, schema: Mapping[str, Any]) -> list[str]:
     row_def = schema.get("x-rows", {}).get(data["table"])
     if row_def is None:
         return [f"table: no row shape for table '{data['table']}'"]
-    row_schema = {"$defs": schema["$defs"], "$ref": f"#/$defs/{row_def}"}
+    row_schema = {"$defs": schema["$defs"], "allOf": [{"$ref": f"#/$defs/{row_def}"}]}
     for i, row in enumerate(data["rows"]):
         label = row.get("name", row.get("code", row.get("msgid", row.get("type", "?")))) if isinstance(row, dict) else "?"
         issues.extend(f"rows[{i}] ({label}): {issue.message}" for issue in validate(row, row_schema))

@@ -13,8 +13,8 @@ __all__ = ["CATEGORY_TITLES", "DIAGNOSE_HEADING", "catalog_markdown", "catalog_p
 CATEGORY_TITLES = {
     "network": "Network and sockets",
     "tls": "TLS and certificates",
-    "api": "API responses",
-    "tooling": "Tools: npm and MCP",
+    "api": "HTTP and API responses",
+    "tooling": "Tools: npm, git, SSH and MCP",
 }
 
 

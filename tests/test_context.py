@@ -16,6 +16,9 @@ CASES = [
     ("go", 'Get "https://api.example.com/v1": dial tcp: lookup api.example.com: no such host'),
     ("java", "java.net.SocketException: Connection reset\n\tat java.base/sun.nio.ch.NioSocketImpl.implRead(NioSocketImpl.java:328)"),
     ("claude-code", "  ⎿  API Error: 529 {\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}"),
+    # Native-build /bug log frames (anthropics/claude-code#66314, #4684).
+    ("claude-code", '[{"error":"Error: 400 {}\\n    at generate (/$bunfs/root/src/entrypoints/cli.js:11:65735)\\n    at processTicksAndRejections (native:7:39)"}]'),
+    ("claude-code", "    at generate (/$bunfs/root/claude:1172:12490)\n    at makeRequest (/$bunfs/root/claude:1189:5330)"),
     ("npm", "npm ERR! code ERESOLVE\nnpm ERR! ERESOLVE unable to resolve dependency tree"),
     ("browser", "WebSocket connection to 'wss://example.com/socket' failed:"),
     ("php", "cURL error 28: Operation timed out after 30001 milliseconds with 0 bytes received"),

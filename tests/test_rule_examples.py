@@ -30,3 +30,18 @@ def test_near_miss_does_not_match(rule, near, catalog):
     assert rule.id not in ranked, f"{rule.path}:{near.line}: near miss matched {rule.id}: {ranked}"
     if near.instead:
         assert ranked and ranked[0] == near.instead, f"{rule.path}:{near.line}: expected {near.instead} first, got {ranked}"
+
+
+def test_only_in_replaces_the_three_runtimes_with_each_named_tool(catalog):
+    from dataclasses import replace
+
+    from engine.checks import check_examples
+
+    catalog = {r.id: r for r in catalog}
+    rule = catalog["usage-limit-reached"]
+    assert rule.only_in and not [p for p in check_examples(rule, catalog) if "only_in" in p.message or "runtimes" in p.message]
+    wanting = replace(rule, only_in=("claude-code", "dotnet"))
+    messages = [p.message for p in check_examples(wanting, {**catalog, rule.id: wanting})]
+    assert any(m.startswith("only_in: expected an example from each of claude-code, dotnet, none from dotnet") for m in messages)
+    plain = replace(rule, only_in=())
+    assert any("at least 3 runtimes" in p.message for p in check_examples(plain, {**catalog, rule.id: plain}))

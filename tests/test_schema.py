@@ -154,7 +154,7 @@ def _schema_with(change: Callable[[dict[str, Any]], None]) -> dict[str, Any]:
 @pytest.mark.parametrize("change, named", [
     (_set(("properties", "id", "format"), "hostname"), "properties.id.format: schema keyword 'format' is not implemented"),
     (_set(("properties", "title", "minLenght"), 3), "properties.title.minLenght: schema keyword 'minLenght'"),
-    (_set(("$defs", "match", "if"), {"required": ["patterns"]}), "$defs.match.if: schema keyword 'if'"),
+    (_set(("$defs", "match", "else"), {"required": ["patterns"]}), "$defs.match.else: schema keyword 'else'"),
     (_set(("properties", "related", "items"), [{"type": "string"}]), "properties.related.items: engine/schema.py expects a schema here"),
     (_set(("properties", "codes", "items"), True), "properties.codes.items: engine/schema.py expects a schema here"),
     (_set(("properties", "match", "type"), "object"), "properties.match.$ref: a $ref beside 'type' is not implemented"),

@@ -347,7 +347,7 @@ def test_no_derived_pattern_matches_non_network_lines():
 
 def test_derived_patterns_are_valid_rule_patterns_and_linear():
     rule_schema = json.loads((ROOT / "rules" / "schema.json").read_text(encoding="utf-8"))
-    pattern_schema = {"$defs": rule_schema["$defs"], "$ref": "#/$defs/pattern"}
+    pattern_schema = {"$defs": rule_schema["$defs"], "allOf": [{"$ref": "#/$defs/pattern"}]}
     for d in ALL:
         assert validate(d.spec, pattern_schema) == [], d.spec
         if "regex" in d.spec:
