@@ -18,12 +18,13 @@ non-network errors on Linux. Standard library only: this runs under Pyodide too.
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass
 from typing import Any, Iterable, Mapping
 
 __all__ = ["KINDS", "TEMPLATES", "Derived", "Template", "TableError", "derive", "derive_all", "find_rows", "index_tables",
-           "row_keys", "validate_table"]
+           "file_schema", "row_keys", "row_shape", "spellings", "suggest", "validate_table"]
 
 Row = Mapping[str, Any]
 
@@ -193,17 +194,53 @@ def validate_table(data: Any, schema: Mapping[str, Any]) -> list[str]:
     """Every way one loaded table file breaks rules/tables/schema.json, row by row, as messages."""
     from .schema import validate  # only when checking: the browser never validates tables
 
-    issues = [i.message for i in validate(data, dict(schema))]
+    issues = [i.message for i in validate(data, file_schema(schema))]
     if issues or not isinstance(data, dict):
         return issues
     row_def = schema.get("x-rows", {}).get(data["table"])
     if row_def is None:
         return [f"table: no row shape for table '{data['table']}'"]
-    row_schema = {"$defs": schema["$defs"], "$ref": f"#/$defs/{row_def}"}
+    row_schema = row_shape(schema, row_def)
     for i, row in enumerate(data["rows"]):
         label = row.get("name", row.get("code", row.get("msgid", row.get("type", "?")))) if isinstance(row, dict) else "?"
         issues.extend(f"rows[{i}] ({label}): {issue.message}" for issue in validate(row, row_schema))
     return issues
+
+
+_file_schemas: dict[int, tuple[Mapping[str, Any], dict[str, Any]]] = {}
+# What rules/tables/schema.json uses beyond engine/schema.py's subset. The row dispatch
+# (allOf/if/then) is replaced by checking each row against its x-rows shape, which is the
+# same constraint with messages that name the row; language-key patterns (propertyNames)
+# are left to the draft 2020-12 validator the tests run over every table file.
+_BEYOND_SUBSET = frozenset({"allOf", "if", "then", "else", "propertyNames", "x-rows"})
+
+
+def _subset(node: Any) -> Any:
+    if isinstance(node, dict):
+        return {k: (v if k in ("enum", "required") else _subset(v)) for k, v in node.items() if k not in _BEYOND_SUBSET}
+    if isinstance(node, list):
+        return [_subset(v) for v in node]
+    return node
+
+
+def file_schema(schema: Mapping[str, Any]) -> dict[str, Any]:
+    """The table schema cut to what engine/schema.py implements (see _BEYOND_SUBSET); cached per schema."""
+    cached = _file_schemas.get(id(schema))
+    if cached is None or cached[0] is not schema:
+        cached = _file_schemas[id(schema)] = (schema, _subset(dict(schema)))
+    return cached[1]
+
+
+def row_shape(schema: Mapping[str, Any], row_def: str) -> dict[str, Any]:
+    """The schema one row of a table must fit: its $defs entry, with the $defs beside it (cached)."""
+    cut = file_schema(schema)
+    key = (id(cut), row_def)
+    if key not in _row_shapes:
+        _row_shapes[key] = {**cut["$defs"][row_def], "$defs": cut["$defs"]}
+    return _row_shapes[key]
+
+
+_row_shapes: dict[tuple[int, str], dict[str, Any]] = {}
 
 
 def index_tables(tables: Iterable[Mapping[str, Any]]) -> dict[str, Mapping[str, Any]]:
@@ -398,3 +435,31 @@ def derive_all(tables: Mapping[str, Mapping[str, Any]], refs: Mapping[str, Itera
                     seen.add((form, d.source))
                     specs.append(d.spec)
     return specs
+
+
+# Row fields that are a code's other names, shown on its page beside the derived texts.
+_NAME_FIELDS = ("name", "windows_name", "node_code", "python_exception", "openssl", "go")
+
+
+def spellings(tables: Mapping[str, Mapping[str, Any]], kind: str, key: Any) -> list[str]:
+    """What a reference is also seen as, for its page: other names, then every plain text (translations too)."""
+    out: list[str] = []
+    for row in find_rows(tables, kind, key):
+        if row.get("error") is False:
+            continue
+        for field in _NAME_FIELDS:
+            value = row.get(field)
+            if isinstance(value, str) and value not in out:
+                out.append(value)
+    out.extend(d.source for d in derive(tables, kind, key) if "literal" in d.spec and d.source not in out)
+    return out
+
+
+def suggest(tables: Mapping[str, Mapping[str, Any]], kind: str, key: Any) -> list[str]:
+    """Row keys close to an unknown reference, for a "did you mean" (at most three)."""
+    if kind not in KINDS or KINDS[kind][0] not in tables:
+        return difflib.get_close_matches(str(kind), list(KINDS), n=3)
+    names = {str(row.get(f)) for row in tables[KINDS[kind][0]]["rows"] for f in KINDS[kind][1] if row.get(f) is not None}
+    wanted = str(key)
+    close = difflib.get_close_matches(wanted, sorted(names), n=3, cutoff=0.6)
+    return close or difflib.get_close_matches(wanted.upper(), sorted(names), n=3, cutoff=0.6)
