@@ -224,7 +224,8 @@ def compile_rule(data: dict[str, Any], file: str, where: Locator,
     taken = {(p.kind, p.source) for p in written}
     derived, shown = _table_patterns(match, tables, file, where, problems, taken)
     patterns = written + tuple(derived)
-    patterns += tuple(_declared_patterns(data, patterns, file, where, problems))
+    if not problems:  # a broken reference would leave entries uncovered that its table covers
+        patterns += tuple(_declared_patterns(data, patterns, file, where, problems))
     excludes = _patterns(match.get("exclude", []), ("match", "exclude"), file, where, problems)
     if not patterns and not problems:
         line, col = where.at(("match",))

@@ -381,10 +381,11 @@ def _size(text: str) -> int:
 
 def derive(tables: Mapping[str, Mapping[str, Any]], kind: str, key: Any) -> list[Derived]:
     """Every runtime's spelling of one table reference, as pattern specs, without duplicates."""
-    owners = _owners(tables, kind) if KINDS.get(kind, ("",))[0] in _NUMBER_COLUMNS else {}
+    rows = find_rows(tables, kind, key)  # first: it names an unknown kind or a missing table
+    owners = _owners(tables, kind) if KINDS[kind][0] in _NUMBER_COLUMNS else {}
     out: list[Derived] = []
     seen: set[tuple[str, str]] = set()
-    for row in find_rows(tables, kind, key):
+    for row in rows:
         if row.get("error") is False:
             continue  # close_notify and kin: a normal end, never evidence of a failure
         fields = _fields(kind, row, tables)

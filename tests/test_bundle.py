@@ -19,7 +19,7 @@ RULES = load_catalog_for_collection()
 PASTES = sorted((Path(__file__).resolve().parent / "pastes").rglob("*.txt"))
 
 # Page-only text: the site's pages show it, matching and the answer card do not need it.
-_PAGE_ONLY = ("codes", "messages", "sample", "meaning", "causes", "prevention", "faqs", "related", "sources",
+_PAGE_ONLY = ("codes", "messages", "spellings", "sample", "meaning", "causes", "prevention", "faqs", "related", "sources",
               "examples", "near_misses")
 
 
