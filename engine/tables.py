@@ -86,13 +86,29 @@ _SYSCALLS = ("read|write|dial|connect|accept|bind|listen|send|recv|sendto|recvfr
              "|setsockopt|getsockopt|shutdown|socket|writev|readv|sendfile")
 _WIN_SYSCALLS = "wsarecv|wsasend|wsarecvfrom|wsasendto|connectex|acceptex|wsaioctl|transmitfile"
 
+def _after(prefixes: Iterable[str]) -> str:
+    """A regex that matches right after any of these texts without taking them into the match.
+
+    Node prints `read ECONNRESET` and `code: 'ECONNRESET'`: the evidence marked is the
+    code itself, as when the bare name matches, not the words that frame it.
+    """
+    return "(?:" + "|".join(f"(?<=\\b{re.escape(p).replace(chr(92) + ' ', ' ')})" for p in prefixes) + ")"
+
+
+# How Node frames a code: `code: 'X'`, `"code":"X"`, `errno: 'X'` (older versions) ...
+_NODE_KEYS = tuple(f"{key}{q}{colon}{open_}" for key in ("code", "errno") for q in ("", "'", '"')
+                   for colon in (": ", ":") for open_ in ("'", '"'))
+# ... and after the syscall that failed: `read ECONNRESET`, `getaddrinfo ENOTFOUND`.
+_NODE_VERBS = tuple(f"{verb} " for verb in ("connect", "read", "write", "getaddrinfo", "getnameinfo", "listen", "bind",
+                                           "send", "recv", "queryA", "queryAaaa"))
+
 T = Template
 TEMPLATES: dict[str, tuple[Template, ...]] = {
     "errno": (
         T("any", "regex", r"\b{name}\b", 0.9),
         T("windows", "regex", r"\b{windows_name}\b", 0.95, os="windows"),
-        T("node", "regex", r"""\b(?:code|errno)['"]?: ?['"]{node_code}['"]""", 0.95, "node"),
-        T("node", "regex", r"\b(?:connect|read|write|getaddrinfo|getnameinfo|listen|bind|send|recv|queryA|queryAaaa) {node_code}\b", 0.9, "node"),
+        T("node", "regex", _after(_NODE_KEYS) + r"""{node_code}(?=['"])""", 0.95, "node"),
+        T("node", "regex", _after(_NODE_VERBS) + r"{node_code}\b", 0.9, "node"),
         T("node", "regex", r"""\berrno['"]?: ?{node_linux}\b""", 0.7, when=("node",), unique="node_linux", os="linux"),
         T("node", "regex", r"""\berrno['"]?: ?{node_macos}\b""", 0.6, when=("node",), unique="node_macos", os="macos"),
         T("node", "regex", r"""\berrno['"]?: ?{node_windows}\b""", 0.8, "node", os="windows"),
