@@ -185,6 +185,15 @@ def bench_engine(quick: bool) -> None:
     row("engine", "redaction: 10k / 20k secrets", f"{small * 1000:,.0f} / {large * 1000:,.0f} ms ({large / small:.2f}x)")
     mixed = ("".join(texts) * (1_000_000 // max(1, len("".join(texts))) + 1))[:1_000_000]
     row("engine", "redaction: 1 MB of golden pastes", f"{best_of(lambda: redact(mixed), 1 if quick else 3) * 1000:,.0f} ms")
+    # The answer card (facts, advice, the fix as a block tree) on top of the diagnosis itself.
+    import json as _json
+
+    from engine import web
+    from engine.bundle import rule_to_data
+
+    web.load(_json.dumps({"rules": [rule_to_data(r) for r in loaded]}))
+    bare, full = best_of_pair(lambda: [analyse(t, web._rules) for t in texts], lambda: [web.diagnose(t) for t in texts], repeat)
+    row("engine", "answer card (facts, advice, fix blocks, JSON) over the diagnosis", f"+{(full - bare) * 1000 / len(texts):.2f} ms/paste ({bare * 1000 / len(texts):.2f} -> {full * 1000 / len(texts):.2f})")
     for count in (300, 3000):
         many = Catalog(list(loaded) + synthetic_rules(count))
         base, took = best_of_pair(lambda: [analyse(t, rules) for t in texts], lambda: [analyse(t, many) for t in texts], repeat)
@@ -285,6 +294,20 @@ def bench_browser(quick: bool) -> None:
                 page.go_back()
                 page.wait_for_selector(".md-content a[href$='errors/econnreset/']")
             row("browser", "diagnosis after in-site navigation (median, click to result)", f"{statistics.median(after_nav):,.1f} ms")
+            # The fix comes in the same answer as the diagnosis: time from the click to the fix on screen.
+            fix_seen = []
+            for _ in range(runs):
+                fix_seen.append(page.evaluate(
+                    """async (text) => {
+                        const box = document.querySelector('[data-diagnose]');
+                        const results = box.querySelector('[data-diagnose-results]');
+                        box.querySelector('[data-diagnose-input]').value = text + " ".repeat(Math.random() * 5 | 0);
+                        const t0 = performance.now();
+                        box.querySelector('[data-diagnose-run]').click();
+                        while (!results.querySelector('[data-diagnose-fix]') || results.dataset.state !== 'done') await new Promise(r => setTimeout(r, 1));
+                        return performance.now() - t0;
+                    }""", RESET))
+            row("browser", "warm runtime: click to the fix visible in the card (median; target: diagnosis + 100 ms)", f"{statistics.median(fix_seen):,.1f} ms")
             texts = [p.read_text(encoding="utf-8", errors="replace") for p in PASTES]
             per_call = page.evaluate(
                 """async (texts) => {

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from . import SITE_URL, __version__
 from .loader import load_rules
 from .match import analyse
-from .report import render
+from .report import fix_text, render
 
 __all__ = ["main"]
 
@@ -96,6 +96,9 @@ def _diagnose(args: argparse.Namespace) -> int:
     if args.json:
         out = {"engine": __version__, "matches": [m.to_json() for m in diagnosis.matches]}
         sys.stdout.write(json.dumps(out) + "\n")
+    elif args.fix_only:
+        if diagnosis.matches:
+            sys.stdout.write(fix_text(diagnosis.matches[0]))
     else:
         sys.stdout.write(render(text, diagnosis, SITE_URL))
     return 0 if diagnosis.matches else 1
@@ -120,6 +123,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     diag = commands.add_parser("diagnose", help="diagnose pasted error text from files or standard input")
     diag.add_argument("paths", nargs="*", metavar="PATH", help="files to read; '-' or nothing reads standard input")
     diag.add_argument("--json", action="store_true", help="print one JSON object (see CONTRACT section 2)")
+    diag.add_argument("--fix-only", action="store_true", help="print only the fix for the first match, for the paste's runtime (Markdown)")
     diag.add_argument("--rules", metavar="DIR", help="directory of rule YAML files (default: the project's rules/)")
     red = commands.add_parser("redact", help="print the text with secrets replaced, as the site does before sharing")
     red.add_argument("paths", nargs="*", metavar="PATH", help="files to read; '-' or nothing reads standard input")

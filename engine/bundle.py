@@ -61,6 +61,10 @@ def rule_to_data(rule: Rule) -> dict[str, Any]:
     data["fixes"] = dict(rule.fixes)  # JSON keeps the order: the fix tabs' order
     if rule.if_that_fails:
         data["if_that_fails"] = rule.if_that_fails
+    if rule.diagnosis:
+        data["diagnosis"] = rule.diagnosis
+    if rule.codes:
+        data["codes"] = list(rule.codes)  # "not sure" guesses look for them
     return data
 
 
@@ -76,6 +80,8 @@ def rule_from_data(data: dict[str, Any]) -> Rule:
         wrapper=bool(data.get("wrapper", False)),
         fixes=tuple(data.get("fixes", {}).items()),
         if_that_fails=data.get("if_that_fails", ""),
+        diagnosis=data.get("diagnosis", ""),
+        codes=tuple(data.get("codes", ())),
         path=f"bundle:{data['id']}",
     )
 

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Sequence
 from urllib.parse import urlsplit
 
 from .compile import Problem
+from .facts import FACT_NAMES
 from .match import Catalog, analyse
 from .model import Pattern, Rule
 from .redos import backtracking_risk
@@ -196,9 +197,33 @@ def check_examples(rule: Rule, catalog: dict[str, Rule]) -> Iterable[Problem]:
                 yield _at(rule, ("near_misses", i, "matches"), f"near_misses[{i}].matches: expected '{near.instead}' first, got {repr(ranked[0]) if ranked else 'no match'}")
 
 
+_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+
+
+def check_facts(rule: Rule, catalog: dict[str, Rule]) -> Iterable[Problem]:
+    """Named groups and the diagnosis' {placeholders} must be known fact names (engine/facts.py)."""
+    known = ", ".join(FACT_NAMES)
+    for path, pattern in _regexes(rule):
+        for name, group in pattern.regex.groupindex.items():
+            if name not in FACT_NAMES:
+                at = pattern.source.find(f"(?P<{name}>")
+                line, col = rule.where.inside(path, max(at, 0))
+                yield Problem(rule.path, line, col, f"{dotted(path)}: group {name!r} is not a fact name; use one of {known}")
+    text = rule.diagnosis
+    for m in _PLACEHOLDER.finditer(text):
+        if m.group(1) not in FACT_NAMES:
+            line, col = rule.where.inside(("diagnosis",), m.start())
+            yield Problem(rule.path, line, col, f"diagnosis: {{{m.group(1)}}} is not a fact name; use one of {known}")
+    if text and not _PLACEHOLDER.search(text):
+        yield _at(rule, ("diagnosis",), "diagnosis: name at least one fact in braces, e.g. {host}, or leave the sentence out")
+    stray = _PLACEHOLDER.sub("", text)
+    if "{" in stray or "}" in stray:
+        yield _at(rule, ("diagnosis",), "diagnosis: unbalanced brace; a fact is written {name}")
+
+
 Check = Callable[[Rule, dict[str, Rule]], Iterable[Problem]]
 
-_STATIC_CHECKS: tuple[Check, ...] = (check_related, check_sources, check_backtracking, check_markdown)
+_STATIC_CHECKS: tuple[Check, ...] = (check_related, check_sources, check_backtracking, check_markdown, check_facts)
 # What every build runs: a rule that fails them cannot be published. The timed
 # regex runs use the short budgets here.
 FAST_CHECKS: tuple[Check, ...] = _STATIC_CHECKS + (check_backtracking_quick,)

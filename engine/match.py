@@ -21,12 +21,14 @@ candidate rules, drop generic hits that another rule explains, score, rank.
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
 from .context import Contexts, detect
+from .facts import FACT_NAMES, clean, extract, merge
 from .keys import Keys, text_words
 from .model import Evidence, Match, Pattern, Rule
 from .normalize import View, views
@@ -48,6 +50,8 @@ class Diagnosis:
     matches: tuple[Match, ...]
     context: str | None
     partial: bool
+    # Rules with some evidence but below the threshold, surest first: "not sure" guesses.
+    near: tuple[tuple[Rule, float], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -124,6 +128,25 @@ class _Paste:
         """Whether only part of a huge paste was read."""
         return self.views[0].partial
 
+    @functools.cached_property
+    def facts(self) -> dict[str, str]:
+        """The facts the generic table reads from the paste, read once and only for a match."""
+        return extract(self.views[0].text)
+
+    def captures(self, pattern: Pattern) -> dict[str, str]:
+        """The named groups a rule's pattern captures in the paste (first value of each)."""
+        names = [n for n in pattern.regex.groupindex if n in FACT_NAMES]
+        found: dict[str, str] = {}
+        if not names:
+            return found
+        for m in pattern.regex.finditer(self.views[0].text):
+            for name in names:
+                if name not in found and m.group(name):
+                    found[name] = clean(m.group(name))
+            if len(found) == len(names):
+                break
+        return found
+
     def line_of(self, offset: int) -> int:
         """The line of the cleaned paste that an original offset falls on."""
         return bisect.bisect_right(self.breaks, offset)
@@ -193,17 +216,37 @@ def _drop_explained(hits: list[tuple[Rule, list[_Hit]]]) -> list[tuple[Rule, lis
     ]
 
 
-def _score(rule: Rule, kept: list[_Hit], paste: _Paste) -> Match | None:
-    """Step 3: the rule's match from its remaining hits, or None below the threshold."""
+def _score(rule: Rule, kept: list[_Hit], paste: _Paste) -> Match | float:
+    """Step 3: the rule's match from its remaining hits, or its score below the threshold."""
     used = sorted({h.pattern for h in kept})
-    score = rule_score([rule.patterns[i].weight for i in used])
+    score = rule_score([rule.patterns[i].weight for i in _distinct(rule, kept)])
     if score < MATCH_THRESHOLD:
-        return None
+        return score
     implied = [rule.patterns[i] for i in used if rule.patterns[i].implies]
     strongest = max(implied, key=lambda p: p.weight).implies if implied else None
     spans = sorted({(h.start, h.end) for h in kept})[:_EVIDENCE_PER_MATCH]
     evidence = tuple(Evidence(a, b, paste.text[a:b]) for a, b in spans)
-    return Match(rule, score, paste.contexts.refine(strongest), evidence)
+    captured = [paste.captures(rule.patterns[i]) for i in used if rule.patterns[i].regex.groupindex]
+    facts = merge(*captured, paste.facts)
+    return Match(rule, score, paste.contexts.refine(strongest), evidence, tuple(facts.items()))
+
+
+def _distinct(rule: Rule, kept: list[_Hit]) -> list[int]:
+    """The patterns that count: each must hit some text no stronger pattern of the rule already hit.
+
+    A table's `ECONNRESET` and `code: 'ECONNRESET'` and a hand-written `E?CONNRESET` can
+    all match the same ten characters; that is one piece of evidence, not three.
+    """
+    spans: dict[int, set[tuple[int, int]]] = {}
+    for h in kept:
+        spans.setdefault(h.pattern, set()).add((h.start, h.end))
+    claimed: set[tuple[int, int]] = set()
+    out = []
+    for i in sorted(spans, key=lambda i: (-rule.patterns[i].weight, i)):
+        if spans[i] - claimed:
+            out.append(i)
+            claimed |= spans[i]
+    return sorted(out)
 
 
 def _rank(matches: list[Match]) -> tuple[Match, ...]:
@@ -219,9 +262,10 @@ def analyse(text: str, rules: Sequence[Rule] | Catalog) -> Diagnosis:
     """
     catalog = rules if isinstance(rules, Catalog) else Catalog(rules)
     paste = _Paste.read(text)
-    scored = (_score(rule, kept, paste) for rule, kept in _drop_explained(_find_hits(catalog, paste)))
-    matches = [m for m in scored if m is not None]
-    return Diagnosis(_rank(matches), paste.contexts.best, paste.partial)
+    scored = [(rule, _score(rule, kept, paste)) for rule, kept in _drop_explained(_find_hits(catalog, paste))]
+    matches = [m for _, m in scored if isinstance(m, Match)]
+    near = sorted(((rule, s) for rule, s in scored if isinstance(s, float) and s > 0), key=lambda rs: (-rs[1], rs[0].id))
+    return Diagnosis(_rank(matches), paste.contexts.best, paste.partial, tuple(near))
 
 
 def diagnose(text: str, rules: Sequence[Rule] | Catalog) -> list[Match]:

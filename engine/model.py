@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from .keys import Keys
-from .runtimes import CONTEXTS, FIX_RUNTIMES, LABELS
+from .runtimes import CONTEXTS, FIX_RUNTIMES, LABELS, fix_runtime
 from .schema import Path
 
 __all__ = [
@@ -20,6 +20,7 @@ __all__ = [
     "Example",
     "Evidence",
     "Faq",
+    "Fix",
     "Locator",
     "Match",
     "NoLocations",
@@ -140,6 +141,7 @@ class Rule:
     causes: tuple[str, ...] = ()
     fixes: tuple[tuple[str, str], ...] = ()  # (runtime, markdown), in FIX_RUNTIMES order
     if_that_fails: str = ""
+    diagnosis: str = ""  # one sentence with {fact} placeholders, shown when every one is known
     prevention: str = ""
     faqs: tuple[Faq, ...] = ()
     related: tuple[str, ...] = ()
@@ -170,6 +172,18 @@ class Evidence:
 
 
 @dataclass(frozen=True)
+class Fix:
+    """What to do for one paste: the fix for its runtime, or the general advice (runtime None)."""
+
+    runtime: str | None
+    text: str  # Markdown
+
+    def to_json(self) -> dict[str, object]:
+        """As CONTRACT section 2 shows it: {"runtime", "text"}."""
+        return {"runtime": self.runtime, "text": self.text}
+
+
+@dataclass(frozen=True)
 class Match:
     """A rule that explains (part of) the paste, with its confidence and evidence."""
 
@@ -177,6 +191,15 @@ class Match:
     score: float
     context: str | None
     evidence: tuple[Evidence, ...] = field(default_factory=tuple)
+    facts: tuple[tuple[str, str], ...] = ()  # (name, value) read from the paste, in FACT_NAMES order
+
+    @property
+    def fix(self) -> Fix:
+        """The rule's fix for the paste's runtime (or its fallback); the general advice without one."""
+        runtime = fix_runtime(self.context, (name for name, _ in self.rule.fixes))
+        if runtime is not None:
+            return Fix(runtime, dict(self.rule.fixes)[runtime])
+        return Fix(None, self.rule.if_that_fails or self.rule.meaning or self.rule.summary)
 
     def to_json(self, offset: Callable[[int], int] = int) -> dict[str, object]:
         """The match as CONTRACT section 2 shows it; `offset` recounts evidence offsets."""
@@ -187,4 +210,6 @@ class Match:
             "url": self.rule.url,
             "context": self.context,
             "evidence": [e.to_json(offset) for e in self.evidence],
+            "facts": dict(self.facts),
+            "fix": self.fix.to_json(),
         }

@@ -15,8 +15,11 @@ from bisect import bisect_left
 from collections.abc import Callable
 
 from . import __version__
+from .advice import advise
+from .answer import chain, guesses, search_query, sentence
 from .bundle import load_bundle
 from .excerpt import excerpt
+from .markdown import blocks
 from .match import Catalog, analyse
 from .model import RUNTIME_LABELS, Match, Rule
 from .normalize import error_line
@@ -59,13 +62,24 @@ def _tab(rule: Rule, context: str | None) -> str | None:
 def _match(m: Match, text: str, offset: Callable[[int], int]) -> dict[str, object]:
     """A match as the page needs it: the CLI's JSON in UTF-16 offsets, plus what the page shows."""
     data = m.to_json(offset)
+    fix = m.fix
     data.update(
         summary=m.rule.summary,
         context_label=RUNTIME_LABELS.get(m.context or "", None),
         tab=_tab(m.rule, m.context),
         excerpt=[w.to_json() for w in excerpt(text, [(e.start, e.end) for e in m.evidence])],
+        # The answer card: a sentence, advice and the fix as block trees the page renders as DOM.
+        diagnosis=sentence(m.rule, dict(m.facts)),
+        advice=[a.to_json() for a in advise(m, text)],
+        fix_label=RUNTIME_LABELS.get(fix.runtime or "", None),
+        fix_blocks=blocks(fix.text),
+        if_that_fails_blocks=blocks(m.rule.if_that_fails) if fix.runtime and m.rule.if_that_fails else [],
     )
     return data
+
+
+def _guess(rule: Rule) -> dict[str, object]:
+    return {"id": rule.id, "title": rule.title, "summary": rule.summary, "url": rule.url}
 
 
 def diagnose(text: str) -> str:
@@ -73,7 +87,15 @@ def diagnose(text: str) -> str:
     result = analyse(text, _rules)
     offset = utf16_offset(text)
     matches = [_match(m, text, offset) for m in result.matches]
-    return json.dumps({"engine": __version__, "partial": result.partial, "context": result.context, "matches": matches})
+    return json.dumps({
+        "engine": __version__,
+        "partial": result.partial,
+        "context": result.context,
+        "matches": matches,
+        "chain": chain(result.matches),
+        "guesses": [_guess(r) for r in guesses(result, _rules, text)],
+        "search": search_query(text),
+    })
 
 
 # A report's title is its paste's error line, cut to fit an issue title.

@@ -8,7 +8,7 @@ import yaml
 
 from engine.model import RUNTIME_LABELS, Rule
 
-__all__ = ["CATEGORY_TITLES", "catalog_markdown", "catalog_page", "page_markdown", "related"]
+__all__ = ["CATEGORY_TITLES", "DIAGNOSE_HEADING", "catalog_markdown", "catalog_page", "page_markdown", "related"]
 
 CATEGORY_TITLES = {
     "network": "Network and sockets",
@@ -16,6 +16,10 @@ CATEGORY_TITLES = {
     "api": "API responses",
     "tooling": "Tools: npm and MCP",
 }
+
+
+# The heading the paste box follows on an error page; its slug is the id partials/content.html looks for.
+DIAGNOSE_HEADING = "Paste your error"
 
 
 def _literal(text: str) -> str:
@@ -63,13 +67,15 @@ def page_markdown(rule: Rule, catalog: dict[str, Rule]) -> str:
     front = {
         "title": rule.title,
         "description": rule.summary,
-        "diagnose": "bottom",
+        # The paste box sits under the summary, at the "Paste your error" heading (partials/content.html).
+        "diagnose": "summary",
         "rule": rule.id,
         "jsonld": _jsonld(rule),
         "search": {"boost": 2},
     }
     out = ["---", yaml.safe_dump(front, sort_keys=False, allow_unicode=True).strip(), "---", ""]
     out += [f"# {rule.title}", "", rule.summary, ""]
+    out += [f"## {DIAGNOSE_HEADING}", ""]
     if rule.sample:
         out += [_fenced(rule.sample), ""]
     facts = [f"**Category:** {CATEGORY_TITLES[rule.category]}"]

@@ -4,6 +4,7 @@ instant navigation keeping the runtime, the no-match message, and no third-party
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from urllib.parse import quote
 
 import pytest
@@ -279,3 +280,123 @@ def test_no_request_leaves_the_origin_and_no_console_errors(site, browser_log):
     foreign = [u for u in browser_log.requests if not u.startswith(site.base) and not u.startswith(("data:", "blob:"))]
     assert foreign == []
     assert browser_log.errors == []
+
+
+PY_ENOTFOUND = """Traceback (most recent call last):
+  File "/app/client.py", line 9, in <module>
+    r = requests.get("https://api.anthropc.com/v1/models")
+requests.exceptions.ConnectionError: HTTPSConnectionPool(host='api.anthropc.com', port=443): Max retries exceeded with url: /v1/models (Caused by NameResolutionError("<urllib3.connection.HTTPSConnection object at 0x7f>: Failed to resolve 'api.anthropc.com' ([Errno -2] Name or service not known)"))"""
+
+NODE_ALTNAME = """Error: Hostname/IP does not match certificate's altnames: Host: api.internal.example. is not in the cert's altnames: DNS:*.corp.example, DNS:corp.example
+    at Object.checkServerIdentity (node:tls:316:12)
+    at TLSSocket.onConnectSecure (node:_tls_wrap:1687:27) {
+  reason: "Host: api.internal.example. is not in the cert's altnames: DNS:*.corp.example, DNS:corp.example",
+  host: 'api.internal.example',
+  code: 'ERR_TLS_CERT_ALTNAME_INVALID'
+}"""
+
+FIRST = f"{RESULTS} [data-rule-id]:first-child"
+
+
+def facts_in_card(page):
+    return page.eval_on_selector_all(f"{FIRST} [data-diagnose-fact]", "els => Object.fromEntries(els.map(e => [e.dataset.diagnoseFact, e.textContent]))")
+
+
+def test_the_card_shows_facts_and_the_runtime_fix_inline(page, site):
+    page.goto(site.url("diagnose/"))
+    start = page.url
+    run_paste(page, PY_ENOTFOUND)
+    assert ranked_ids(page)[0] == "enotfound"
+    facts = facts_in_card(page)
+    assert facts["host"] == "api.anthropc.com" and facts["port"] == "443", facts
+    fix = page.locator(f"{FIRST} [data-diagnose-fix]")
+    assert fix.count() == 1 and fix.get_attribute("data-runtime") == "python"
+    assert "Fix for Python" in fix.text_content()
+    assert page.locator(f"{FIRST} [data-advice=typo]").text_content().startswith("Did you mean api.anthropic.com?")
+    # Code blocks are elements with a copy button; "If that does not work" is folded below.
+    assert page.locator(f"{FIRST} [data-diagnose-fix] pre code").count() >= 1
+    assert page.locator(f"{FIRST} [data-diagnose-fix] .errata-copy").count() >= 1
+    assert page.locator(f"{FIRST} details.errata-fix__more:not([open]) > summary", has_text="If that does not work").count() == 1
+
+    run_paste(page, NODE_ALTNAME)
+    assert ranked_ids(page)[0] == "err-tls-cert-altname-invalid"
+    facts = facts_in_card(page)
+    assert facts["host"] == "api.internal.example" and facts["cert_names"] == "DNS:*.corp.example, DNS:corp.example", facts
+    assert page.get_attribute(f"{FIRST} [data-diagnose-fix]", "data-runtime") == "node"
+    assert page.url == start  # the answer came without navigating
+    assert page.locator(f"{RESULTS} [data-diagnose-fix]").count() == 1  # only the first match carries the fix hook
+
+
+def test_later_matches_are_compact_until_clicked(page, site):
+    page.goto(site.url("diagnose/"))
+    run_paste(page, (Path(__file__).parent / "pastes" / "node" / "fetch-failed-enotfound-cause.txt").read_text())
+    assert ranked_ids(page) == ["enotfound", "fetch-failed"]
+    assert "is only the wrapper (fetch-failed)" in page.text_content(f"{FIRST} .errata-match__chain")
+    second = page.locator(f"{RESULTS} [data-rule-id=fetch-failed] details")
+    assert second.get_attribute("open") is None
+    assert not page.locator(f"{RESULTS} [data-rule-id=fetch-failed] .errata-evidence").is_visible()
+    page.click(f"{RESULTS} [data-rule-id=fetch-failed] summary .errata-match__meta")
+    assert page.locator(f"{RESULTS} [data-rule-id=fetch-failed] .errata-evidence").is_visible()
+
+
+def test_a_hostile_fact_stays_text(page, site):
+    hostile = ("Error: Hostname/IP does not match certificate's altnames: Host: evil.example. is not in the cert's altnames: "
+               "DNS:<img src=x onerror=\"window.__pwned=1\"><script>window.__pwned=2</script>\n"
+               "    at TLSSocket.onConnectSecure (node:_tls_wrap:1687:27) {\n  code: 'ERR_TLS_CERT_ALTNAME_INVALID'\n}")
+    page.goto(site.url("diagnose/"))
+    run_paste(page, hostile)
+    assert ranked_ids(page)[0] == "err-tls-cert-altname-invalid"
+    assert facts_in_card(page)["cert_names"].startswith("DNS:<img src=x onerror=")
+    assert page.evaluate("window.__pwned === undefined")
+    assert page.locator(f"{RESULTS} img, {RESULTS} script").count() == 0
+
+
+def test_no_match_offers_a_search_and_no_guesses_for_a_program_error(page, site):
+    page.goto(site.url("diagnose/"))
+    run_paste(page, KEYERROR)
+    assert page.locator(f"{RESULTS} [data-diagnose-guess]").count() == 0
+    href = page.get_attribute(f"{RESULTS} [data-diagnose-search]", "href")
+    assert "q=KeyError" in href  # a traceback's last line, not the first line that says "timeout"
+    assert page.locator(f"{RESULTS} [data-diagnose-report-missing]").count() == 1
+
+
+def test_not_sure_guesses_are_marked_and_never_matches(page, site):
+    page.goto(site.url("diagnose/"))
+    run_paste(page, "websocket closed before handshake finished abnormally")
+    assert ranked_ids(page) == []
+    guesses = page.eval_on_selector_all(f"{RESULTS} [data-diagnose-guess]", "els => els.map(e => e.dataset.diagnoseGuess)")
+    assert guesses[0] == "websocket-1006" and len(guesses) <= 3
+    assert page.locator(f"{RESULTS} [data-diagnose-guess][data-rule-id], {RESULTS} [data-diagnose-guess].errata-match").count() == 0
+    assert "(a guess)" in page.text_content(f"{RESULTS} [data-diagnose-guess]")
+
+
+def test_a_diagnosis_of_this_pages_error_says_so_and_opens_the_runtime_tab(page, site):
+    page.goto(site.url("errors/econnreset/"))
+    run_paste(page, PY_RESET)
+    assert page.text_content(f"{RESULTS} [data-diagnose-this-page=econnreset]") == "Yes, this is the error on this page."
+    page.wait_for_function(
+        "() => { const l = [...document.querySelectorAll('.tabbed-labels > label')].find(l => l.textContent.trim() === 'Python');"
+        " return l && document.getElementById(l.htmlFor).checked; }")
+    page.goto(site.url("errors/enotfound/"))
+    run_paste(page, PY_RESET)
+    assert page.locator(f"{RESULTS} [data-diagnose-this-page]").count() == 0
+
+
+def test_error_page_box_sits_under_the_summary_in_the_toc_two_tabs_away(page, site):
+    page.goto(site.url("errors/enotfound/"))
+    in_order = page.evaluate("""() => {
+        const q = (s) => document.querySelector(s);
+        const els = [q('.md-content h1'), q('.md-content h1 + p'), q('#paste-your-error'), q('[data-diagnose-input]'), q('#what-it-means')];
+        return els.every(Boolean) && els.every((e, i) => !i || (els[i - 1].compareDocumentPosition(e) & Node.DOCUMENT_POSITION_FOLLOWING) !== 0);
+    }""")
+    assert in_order, "h1, summary, 'Paste your error', the box, 'What it means'"
+    assert page.locator("nav.md-nav--secondary a[href$='#paste-your-error']").count() >= 1
+    assert page.locator("[data-diagnose]").count() == 1
+    page.wait_for_selector("[data-errata-skip]", state="attached")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent.trim()") == "Skip to the paste box"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.matches('[data-diagnose-input]')")
+    run_paste(page, PY_ENOTFOUND)
+    assert page.locator(f"{RESULTS} [data-diagnose-this-page=enotfound]").count() == 1

@@ -23,7 +23,11 @@ def test_json_output_has_the_contract_shape_and_offsets():
     out = json.loads(proc.stdout)
     assert set(out) == {"engine", "matches"}
     first = out["matches"][0]
-    assert set(first) == {"id", "title", "score", "url", "context", "evidence"}
+    # CONTRACT section 2: the six keys, plus the additions "facts" and "fix".
+    assert set(first) == {"id", "title", "score", "url", "context", "evidence", "facts", "fix"}
+    assert first["facts"] == {"syscall": "read", "errno": "-104"}
+    assert first["fix"]["runtime"] == "node" and first["fix"]["text"].strip()
+    assert all(isinstance(v, str) for v in first["facts"].values())
     assert first["id"] == "econnreset" and first["url"] == "errors/econnreset/" and first["context"] == "node"
     assert 0 <= first["score"] <= 1
     for ev in first["evidence"]:
@@ -107,3 +111,51 @@ def test_text_report_windows_a_long_line_and_drops_its_cr():
         "       1 | ..." + "x" * 27 + " Error: read ECONNRESET at y " + "z" * 104,
         "         | " + " " * 43 + "^" * 10,
     ]
+
+
+ENOTFOUND_PY = """Traceback (most recent call last):
+  File "/app/client.py", line 9, in <module>
+    r = requests.get("https://api.anthropc.com/v1/models")
+requests.exceptions.ConnectionError: HTTPSConnectionPool(host='api.anthropc.com', port=443): Max retries exceeded with url: /v1/models (Caused by NameResolutionError("<urllib3.connection.HTTPSConnection object at 0x7f>: Failed to resolve 'api.anthropc.com' ([Errno -2] Name or service not known)"))
+"""
+
+
+def test_fix_only_prints_just_the_fix_for_the_runtime():
+    proc = run("diagnose", "--fix-only", stdin=ENOTFOUND_PY)
+    assert proc.returncode == 0
+    out = proc.stdout.decode()
+    assert out.startswith("Fix for Python:\n")
+    assert "confidence" not in out and "errors/enotfound/" not in out and "^^^" not in out
+    from engine.loader import load_rules
+
+    rules, _ = load_rules(None)
+    python_fix = dict({r.id: r for r in rules}["enotfound"].fixes)["python"]
+    assert out == "Fix for Python:\n" + python_fix.strip() + "\n"
+
+
+def test_fix_only_without_a_match_prints_nothing_and_exits_1():
+    proc = run("diagnose", "--fix-only", stdin="KeyError: 'timeout'\n")
+    assert proc.returncode == 1 and proc.stdout == b""
+
+
+def test_text_report_leads_with_facts_advice_and_the_fix_then_one_line_per_other_match():
+    text = "TypeError: fetch failed\n    at node:internal/deps/undici/undici:13502:13 {\n  [cause]: Error: getaddrinfo ENOTFOUND api.anthropic.co\n" \
+        "      at GetAddrInfoReqWrap.onlookup [as oncomplete] (node:dns:107:26) {\n    errno: -3008,\n    code: 'ENOTFOUND',\n" \
+        "    syscall: 'getaddrinfo',\n    hostname: 'api.anthropic.co'\n  }\n}\n"
+    out = run("diagnose", stdin=text).stdout.decode()
+    lines = out.splitlines()
+    assert lines[2].startswith("1. ENOTFOUND") and "[enotfound," in lines[2]
+    assert "   api.anthropic.co could not be resolved: the DNS lookup for it failed." in lines
+    assert "   Facts: host api.anthropic.co, syscall getaddrinfo, errno -3008" in lines
+    assert any(line.startswith("   ! Did you mean api.anthropic.com?") for line in lines)
+    assert any("is only the wrapper (fetch-failed)" in line for line in lines)
+    assert "   Fix for Node.js:" in lines
+    # The other match: one line with its URL, no evidence or fix of its own.
+    assert lines[-1].startswith("2. TypeError: fetch failed") and lines[-1].endswith("errors/fetch-failed/")
+    assert out.count("Fix for") == 1
+
+
+def test_text_report_marks_every_span_of_a_line_in_one_excerpt():
+    text = "Error: connect ECONNREFUSED ::1:3000 ECONNREFUSED\n"
+    rows = _evidence_rows(run("diagnose", stdin=text).stdout.decode())
+    assert sum(1 for row in rows if "| Error: connect" in row) == 1, rows

@@ -131,7 +131,8 @@ def test_diagnose_extends_the_cli_json_of_a_match(loaded, catalog):
     cli = analyse(text, catalog).matches[0].to_json()
     browser = json.loads(loaded.diagnose(text))["matches"][0]
     assert {key: browser[key] for key in cli} == cli
-    assert set(browser) - set(cli) == {"summary", "context_label", "tab", "excerpt"}
+    assert set(browser) - set(cli) == {"summary", "context_label", "tab", "excerpt",
+                                       "diagnosis", "advice", "fix_label", "fix_blocks", "if_that_fails_blocks"}
 
 
 def test_check_rule_carries_the_rules_excerpt(loaded):

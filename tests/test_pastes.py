@@ -20,7 +20,9 @@ def answer(path: Path, rules) -> dict:
     text = path.read_bytes().decode("utf-8", errors="replace")
     result = analyse(text, rules)
     ids = [m.rule.id for m in result.matches]
-    return {"matches": ids, "context": result.matches[0].context if ids else None}
+    # The facts the first match read from the paste (engine/facts.py and the rule's named groups).
+    facts = dict(result.matches[0].facts) if ids else {}
+    return {"matches": ids, "context": result.matches[0].context if ids else None, "facts": facts}
 
 
 @pytest.mark.parametrize("path", CASES, ids=[str(p.relative_to(PASTES)) for p in CASES])
@@ -33,6 +35,7 @@ def test_paste_matches_its_golden(path, catalog, request):
     assert golden.exists(), f"{golden.name} is missing; run pytest tests/test_pastes.py --update-goldens"
     want = json.loads(golden.read_text())
     want.setdefault("context", None)
+    want.setdefault("facts", {})
     assert got == want, f"{path.relative_to(PASTES.parent)}: regenerate with --update-goldens if the change is deliberate"
 
 

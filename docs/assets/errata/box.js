@@ -3,7 +3,7 @@
 //   [data-diagnose-results] with data-state idle|loading|running|done|error,
 //   one [data-rule-id] element per match, in rank order.
 import { runtime, startRuntime, diagnose } from "./runtime.js";
-import { el, button, catalogLink, errorView, matchView, noMatchView, partialView } from "./render.js";
+import { el, button, answerView, catalogLink, compactMatchView, errorView, guessesView, noMatchView, partialView, searchLink } from "./render.js";
 import { reportMissing, reportWrong, share } from "./share.js";
 
 function setState(box, state, status) {
@@ -14,18 +14,31 @@ function setState(box, state, status) {
 function renderResult(box, result) {
   const results = box.results;
   results.replaceChildren();
+  const wrong = (match) => button({ class: "errata-match__wrong", "data-diagnose-report-wrong": match.id }, "Wrong match?",
+    () => reportWrong(box, match.id));
   if (!result.matches.length) {
-    results.append(noMatchView(),
+    results.append(...[noMatchView(), guessesView(result.guesses), searchLink(result.search)].filter(Boolean),
       button({ class: "md-button", "data-diagnose-report-missing": "" }, "Report this missing error", () => reportMissing(box)));
   } else {
+    const [first, ...others] = result.matches;
     results.append(
-      el("ol", { class: "errata-matches" }, ...result.matches.map((match) => matchView(match,
-        button({ class: "errata-match__wrong", "data-diagnose-report-wrong": match.id }, "Wrong match?",
-          () => reportWrong(box, match.id))))),
+      el("ol", { class: "errata-matches" }, answerView(first, result.chain, wrong(first)),
+        ...others.map((match) => compactMatchView(match, wrong(match)))),
       button({ class: "md-button", "data-diagnose-share-link": "" }, "Share this diagnosis", () => share(box)),
     );
   }
   if (result.partial) results.append(partialView());
+  if (result.matches.length && box.root.dataset.pageRule === result.matches[0].id) thisPage(box, result.matches[0]);
+}
+
+// On the error page of the first match: say so, and open (and show) the fix tab of the paste's runtime.
+function thisPage(box, match) {
+  box.results.prepend(el("p", { class: "errata-this-page", "data-diagnose-this-page": match.id }, "Yes, this is the error on this page."));
+  if (!match.tab) return;
+  const label = Array.from(document.querySelectorAll(".tabbed-labels > label")).find((node) => node.textContent.trim() === match.tab);
+  if (!label) return;
+  label.click();
+  label.scrollIntoView({ block: "start", behavior: "smooth" });
 }
 
 /** Diagnose the box's text and render the answer; a newer run supersedes an older one. */

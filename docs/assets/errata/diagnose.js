@@ -5,6 +5,7 @@
 import { runtime, startRuntime, diagnose, request } from "./runtime.js";
 import { run, wireBox } from "./box.js";
 import { setupPlayground } from "./playground.js";
+import { el } from "./render.js";
 import { ROOT, whenIdle } from "./site.js";
 
 function deepLinkText() {
@@ -26,11 +27,26 @@ function selectFixTab() {
   if (label) label.click();
 }
 
+// On an error page the box sits under the summary: a second skip link, beside the theme's
+// "Skip to content", puts the cursor in it (Tab, Tab, Enter from the top of the page).
+function skipToBox(box) {
+  const skip = document.querySelector('[data-md-component="skip"]');
+  if (!skip || !box.root.closest(".errata-diagnose-inline") || skip.querySelector("[data-errata-skip]")) return;
+  const link = el("a", { class: "md-skip", href: "#paste-your-error", "data-errata-skip": "" }, "Skip to the paste box");
+  link.addEventListener("click", (event) => {
+    event.preventDefault();
+    box.input.focus();
+    box.input.scrollIntoView({ block: "center" });
+  });
+  skip.append(link);
+}
+
 function setup() {
   selectFixTab();
   document.querySelectorAll("[data-playground]").forEach(setupPlayground);
   const boxes = Array.from(document.querySelectorAll("[data-diagnose]")).map(wireBox);
   if (!boxes.length) return;
+  skipToBox(boxes[0]);
   const linked = deepLinkText();
   if (linked !== null) {
     boxes[0].input.value = linked;
