@@ -132,9 +132,7 @@ def _table_patterns(match: dict[str, Any], tables: Mapping[str, Mapping[str, Any
         for j, key in enumerate(match.get(kind, ())):
             path: Path = ("match", kind, j)
             if tables is None:
-                line, col = where.at(path)
-                problems.append(Problem(file, line, col, f"{dotted(path)}: table references are resolved from rules/tables when the site is built; no tables are loaded here"))
-                continue
+                continue  # the browser's playground: the build resolved them (web.check_rule adds them back)
             try:
                 derived = derive(tables, kind, key)
             except TableError as exc:
@@ -215,8 +213,8 @@ def compile_rule(data: dict[str, Any], file: str, where: Locator,
     """Build a Rule from schema-valid data; regex problems come back located.
 
     Its patterns are the written ones, then what its table references derive (from
-    `tables`, loaded by the loader), then its codes and messages that none of those
-    already recognises.
+    `tables`, loaded by the loader; None where there are none, in the browser, leaves
+    the references out), then its codes and messages that none of those already recognises.
     """
     problems: list[Problem] = []
     match = data["match"]
@@ -224,7 +222,10 @@ def compile_rule(data: dict[str, Any], file: str, where: Locator,
     taken = {(p.kind, p.source) for p in written}
     derived, shown = _table_patterns(match, tables, file, where, problems, taken)
     patterns = written + tuple(derived)
-    if not problems:  # a broken reference would leave entries uncovered that its table covers
+    # A broken reference, or references with no tables to read, would leave entries uncovered
+    # that the table covers: then which of them are new evidence is not known here.
+    unresolved = tables is None and any(kind in match for kind in KINDS)
+    if not problems and not unresolved:
         patterns += tuple(_declared_patterns(data, patterns, file, where, problems))
     excludes = _patterns(match.get("exclude", []), ("match", "exclude"), file, where, problems)
     if not patterns and not problems:

@@ -129,6 +129,22 @@ def test_without_tables_a_reference_is_a_problem_not_a_crash():
     assert rule is None and any("not loaded" in p.message for p in problems)
 
 
+def test_in_the_browser_references_are_left_to_the_build_and_the_playground_keeps_the_published_patterns(rules):
+    from engine import web
+    from engine.compile import compile_rule
+    from engine.loader import _parse
+
+    data, where, _ = _parse(RULE, "rule.yaml")
+    rule, problems = compile_rule(data, "rule.yaml", where, None)
+    assert problems == [] and not any(p.origin for p in rule.patterns)
+    web._rules = rules
+    try:
+        grafted = web._with_published_patterns(rule)
+    finally:
+        web._rules = Catalog([])
+    assert {p.source for p in rules.by_id["econnrefused"].patterns} <= {p.source for p in grafted.patterns}
+
+
 def test_a_rule_may_match_by_table_references_alone():
     data = yaml.safe_load(RULE)
     text = RULE.split("match:\n", 1)[0] + "match:\n  errno: [ECONNREFUSED]\n  net_error: [ERR_CONNECTION_REFUSED]\n" + \
