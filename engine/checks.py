@@ -112,8 +112,9 @@ def check_markdown(rule: Rule, catalog: dict[str, Rule]) -> Iterable[Problem]:
 
 
 def _patterns_with_paths(rule: Rule) -> Iterable[tuple[Path, Pattern]]:
+    # Patterns a table or a codes/messages entry gave the rule are reported where that is written.
     for i, p in enumerate(rule.patterns):
-        yield ("match", "patterns", i, p.kind), p
+        yield p.origin or ("match", "patterns", i, p.kind), p
     for i, p in enumerate(rule.excludes):
         yield ("match", "exclude", i, p.kind), p
 

@@ -6,14 +6,17 @@ The browser's rules bundle has its own decoder (bundle.py) and never comes here.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from .declared import declared, texts, vague
 from .keys import Keys, required
 from .model import Example, Faq, Locator, NoLocations, Pattern, Rule, Source, pattern_regex
+from .normalize import views
 from .runtimes import FIX_RUNTIMES
 from .schema import Path, dotted
+from .tables import KINDS, TableError, derive, spellings, suggest
 
 # Locator and NoLocations live with Rule (model.py); named here too for the callers that compile rule data.
 __all__ = ["Locator", "NoLocations", "Problem", "RulesError", "compile_pattern", "compile_rule"]
@@ -83,36 +86,100 @@ def compile_pattern(spec: dict[str, Any]) -> re.Pattern[str]:
 def _patterns(
     specs: list[dict[str, Any]], base: Path, file: str, where: Locator, problems: list[Problem]
 ) -> tuple[Pattern, ...]:
-    out: list[Pattern] = []
-    for i, spec in enumerate(specs):
-        kind = "literal" if "literal" in spec else "regex"
-        path = base + (i, kind)
-        limit = _regex_limit(spec[kind]) if kind == "regex" else None
-        if limit is not None:
-            line, col = where.at(path)
-            problems.append(Problem(file, line, col, f"{dotted(path)}: {limit}"))
-            continue
-        try:
-            regex = compile_pattern(spec)
-        except (OverflowError, RecursionError, ValueError, MemoryError) as exc:
-            line, col = where.at(path)
-            problems.append(Problem(file, line, col, f"{dotted(path)}: regex does not compile: {type(exc).__name__}"))
-            continue
-        except re.error as exc:
-            line, col = where.inside(path, exc.pos or 0)
-            reason = exc.msg if hasattr(exc, "msg") else str(exc)
-            problems.append(Problem(file, line, col, f"{dotted(path)}: regex does not compile: {reason} at position {exc.pos}"))
-            continue
-        if regex.match(""):
-            line, col = where.at(path)
-            problems.append(Problem(file, line, col, f"{dotted(path)}: regex matches empty text, so it would match every paste"))
-            continue
+    out = [_one(spec, base + (i, _kind(spec)), file, where, problems) for i, spec in enumerate(specs)]
+    return tuple(p for p in out if p is not None)
+
+
+def _kind(spec: dict[str, Any]) -> str:
+    return "literal" if "literal" in spec else "regex"
+
+
+def _one(spec: dict[str, Any], path: Path, file: str, where: Locator, problems: list[Problem],
+         origin: Path = ()) -> Pattern | None:
+    """One pattern spec compiled, or None with its problem appended (located at `path`)."""
+    kind = _kind(spec)
+    name = dotted(origin or path)
+    limit = _regex_limit(spec[kind]) if kind == "regex" else None
+    if limit is not None:
         line, col = where.at(path)
-        out.append(_pattern(spec, kind, required(regex), line, col))
-    return tuple(out)
+        problems.append(Problem(file, line, col, f"{name}: {limit}"))
+        return None
+    try:
+        regex = compile_pattern(spec)
+    except (OverflowError, RecursionError, ValueError, MemoryError) as exc:
+        line, col = where.at(path)
+        problems.append(Problem(file, line, col, f"{name}: regex does not compile: {type(exc).__name__}"))
+        return None
+    except re.error as exc:
+        line, col = where.inside(path, exc.pos or 0)
+        reason = exc.msg if hasattr(exc, "msg") else str(exc)
+        problems.append(Problem(file, line, col, f"{name}: regex does not compile: {reason} at position {exc.pos}"))
+        return None
+    if regex.match(""):
+        line, col = where.at(path)
+        problems.append(Problem(file, line, col, f"{name}: regex matches empty text, so it would match every paste"))
+        return None
+    line, col = where.at(path)
+    return _pattern(spec, kind, required(regex), line, col, origin)
 
 
-def _pattern(spec: dict[str, Any], kind: str, keys: Keys, line: int, col: int) -> Pattern:
+def _table_patterns(match: dict[str, Any], tables: Mapping[str, Mapping[str, Any]] | None, file: str,
+                    where: Locator, problems: list[Problem], taken: set[tuple[str, str]]) -> tuple[list[Pattern], list[str]]:
+    """The patterns a rule's table references (match.errno, match.curl, ...) derive, and their spellings."""
+    out: list[Pattern] = []
+    shown: list[str] = []
+    for kind in KINDS:
+        for j, key in enumerate(match.get(kind, ())):
+            path: Path = ("match", kind, j)
+            if tables is None:
+                continue  # the browser's playground: the build resolved them (web.check_rule adds them back)
+            try:
+                derived = derive(tables, kind, key)
+            except TableError as exc:
+                close = suggest(tables, kind, key)
+                hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+                line, col = where.at(path)
+                problems.append(Problem(file, line, col, f"{dotted(path)}: {exc}{hint}"))
+                continue
+            for n, d in enumerate(derived):
+                form = _kind(d.spec)
+                if (form, d.source) in taken:
+                    continue  # the rule already spells it out by hand: one piece of evidence counts once
+                taken.add((form, d.source))
+                pattern = _one(d.spec, path, file, where, problems, origin=path + (n,))
+                if pattern is not None:
+                    out.append(pattern)
+            shown.extend(s for s in spellings(tables, kind, key) if s not in shown)
+    return out, shown
+
+
+def _declared_patterns(data: dict[str, Any], known: tuple[Pattern, ...], file: str, where: Locator,
+                       problems: list[Problem]) -> list[Pattern]:
+    """Codes and messages that no pattern of the rule already recognises, as patterns of their own."""
+    out: list[Pattern] = []
+    pastes = [view.text for e in data.get("examples", ()) for view in views(e["paste"])]
+    for entry in declared(data):
+        if entry.spec is None or any(p.regex.search(entry.text) for p in (*known, *out)):
+            continue
+        line, col = where.at(entry.path)
+        name = dotted(entry.path)
+        why = vague(entry.text)
+        if why is not None:
+            problems.append(Problem(file, line, col, f"{name}: {entry.text!r} {why}, so it cannot be evidence alone; "
+                                    "mark it display_only: true, or write the code as it is printed"))
+            continue
+        pattern = _one(entry.spec, entry.path, file, where, problems, origin=entry.path)
+        if pattern is None:
+            continue
+        if not any(pattern.regex.search(text) for text in pastes):
+            problems.append(Problem(file, line, col, f"{name}: {entry.text!r} matches none of this rule's examples "
+                                    "(as written: case and whole words); add an example that shows it, or mark it display_only: true"))
+            continue
+        out.append(pattern)
+    return out
+
+
+def _pattern(spec: dict[str, Any], kind: str, keys: Keys, line: int, col: int, origin: Path = ()) -> Pattern:
     return Pattern(
         source=spec[kind],
         kind=kind,
@@ -124,6 +191,7 @@ def _pattern(spec: dict[str, Any], kind: str, keys: Keys, line: int, col: int) -
         keys=keys,
         line=line,
         column=col,
+        origin=origin,
     )
 
 
@@ -140,12 +208,29 @@ def _examples(items: list[dict[str, Any]], base: Path, where: Locator) -> tuple[
     )
 
 
-def compile_rule(data: dict[str, Any], file: str, where: Locator) -> tuple[Rule | None, list[Problem]]:
-    """Build a Rule from schema-valid data; regex problems come back located."""
+def compile_rule(data: dict[str, Any], file: str, where: Locator,
+                 tables: Mapping[str, Mapping[str, Any]] | None = None) -> tuple[Rule | None, list[Problem]]:
+    """Build a Rule from schema-valid data; regex problems come back located.
+
+    Its patterns are the written ones, then what its table references derive (from
+    `tables`, loaded by the loader; None where there are none, in the browser, leaves
+    the references out), then its codes and messages that none of those already recognises.
+    """
     problems: list[Problem] = []
     match = data["match"]
-    patterns = _patterns(match["patterns"], ("match", "patterns"), file, where, problems)
+    written = _patterns(match.get("patterns", []), ("match", "patterns"), file, where, problems)
+    taken = {(p.kind, p.source) for p in written}
+    derived, shown = _table_patterns(match, tables, file, where, problems, taken)
+    patterns = written + tuple(derived)
+    # A broken reference, or references with no tables to read, would leave entries uncovered
+    # that the table covers: then which of them are new evidence is not known here.
+    unresolved = tables is None and any(kind in match for kind in KINDS)
+    if not problems and not unresolved:
+        patterns += tuple(_declared_patterns(data, patterns, file, where, problems))
     excludes = _patterns(match.get("exclude", []), ("match", "exclude"), file, where, problems)
+    if not patterns and not problems:
+        line, col = where.at(("match",))
+        problems.append(Problem(file, line, col, f"match: expected patterns or a table reference ({', '.join(KINDS)})"))
     if problems:
         return None, problems
     fixes = data.get("fixes", {})
@@ -157,8 +242,9 @@ def compile_rule(data: dict[str, Any], file: str, where: Locator) -> tuple[Rule 
         patterns=patterns,
         excludes=excludes,
         wrapper=bool(match.get("wrapper", False)),
-        codes=tuple(data.get("codes", ())),
-        messages=tuple(data.get("messages", ())),
+        codes=texts(data, "codes"),
+        messages=texts(data, "messages"),
+        spellings=tuple(s for s in shown if s not in texts(data, "codes") + texts(data, "messages")),
         sample=data.get("sample", ""),
         meaning=data.get("meaning", ""),
         causes=tuple(data.get("causes", ())),

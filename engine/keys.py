@@ -119,14 +119,22 @@ def _sequence(items: list, case_insensitive: bool) -> list[_Req]:  # type: ignor
     return reqs
 
 
+# Words nearly every error paste holds: as a key they wake a pattern for almost any paste, so
+# another word the pattern needs ("104" in "(os error 104)") is the better key. Any key the
+# pattern cannot match without is correct; this only picks a more selective one.
+_COMMON = frozenset({"error", "errors", "failed", "failure", "connection", "exception", "request", "the", "to", "at",
+                     "in", "of", "for", "on", "is", "not", "with", "by", "from", "an", "a"})
+
+
 def _best(reqs: list[_Req]) -> _Req | None:
     """The cheapest, most selective requirement: words before needles, fewer alternatives, longer."""
     if not reqs:
         return None
 
-    def cost(req: _Req) -> tuple[int, int, int]:
+    def cost(req: _Req) -> tuple[int, int, int, int]:
         worst = max(KINDS.index(kind) for kind, _ in req)
-        return (worst, len(req), -min(len(v) for _, v in req))
+        common = all(kind == "word" and value in _COMMON for kind, value in req)
+        return (worst, len(req), common, -min(len(v) for _, v in req))
 
     return min(reqs, key=lambda r: (cost(r), sorted(r)))
 

@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import json
 from pathlib import Path as FsPath
+from collections.abc import Mapping
 from typing import Any
 
 from .compile import Problem, RulesError, compile_rule
+from .tables import KINDS, file_schema, index_tables, row_shape
 from .model import Rule
 from .schema import Path, SchemaError, check_schema, validate
 
-__all__ = ["DEFAULT_RULES", "RulesError", "load_rule_text", "load_rules", "load_schema"]
+__all__ = ["DEFAULT_RULES", "RulesError", "load_rule_text", "load_rules", "load_schema", "load_tables"]
 
 _ROOT = FsPath(__file__).resolve().parent.parent
 DEFAULT_RULES = _ROOT / "rules"
@@ -24,6 +26,8 @@ DEFAULT_RULES = _ROOT / "rules"
 MAX_BYTES = 256 * 1024
 MAX_DEPTH = 20
 MAX_NODES = 10_000
+# The error tables are maintained data, reviewed like code, but still read with caps.
+TABLE_MAX_BYTES = 1024 * 1024
 
 
 def load_schema(directory: FsPath | None = None) -> dict[str, Any]:
@@ -171,15 +175,21 @@ def _parse(text: str, file: str) -> tuple[Any, _YamlLocator, list[Problem]]:
     return data, where, problems
 
 
-def load_rule_text(text: str, file: str, schema: dict[str, Any], expected_id: str | None = None) -> tuple[Rule | None, list[Problem]]:
-    """Parse, validate and compile one rule file's text. Never raises for bad input."""
+def load_rule_text(text: str, file: str, schema: dict[str, Any], expected_id: str | None = None,
+                   tables: Mapping[str, Mapping[str, Any]] | None = None) -> tuple[Rule | None, list[Problem]]:
+    """Parse, validate and compile one rule file's text. Never raises for bad input.
+
+    Table references use `tables`, or else the project's rules/tables when it is there
+    (it is not in the browser: the bundle carries the patterns the build derived).
+    """
     try:
-        return _load_rule_text(text, file, schema, expected_id)
+        return _load_rule_text(text, file, schema, expected_id, tables)
     except Exception as exc:  # last resort: a hostile file must give a problem, not a traceback
         return None, [Problem(file, 1, 1, f"internal error reading this rule: {type(exc).__name__}")]
 
 
-def _load_rule_text(text: str, file: str, schema: dict[str, Any], expected_id: str | None) -> tuple[Rule | None, list[Problem]]:
+def _load_rule_text(text: str, file: str, schema: dict[str, Any], expected_id: str | None,
+                    tables: Mapping[str, Mapping[str, Any]] | None) -> tuple[Rule | None, list[Problem]]:
     data, where, problems = _parse(text, file)
     if problems:
         return None, problems
@@ -191,7 +201,9 @@ def _load_rule_text(text: str, file: str, schema: dict[str, Any], expected_id: s
     if expected_id is not None and data["id"] != expected_id:
         line, col = where.at(("id",))
         problems.append(Problem(file, line, col, f"id: expected \"{expected_id}\" to match the file name, got \"{data['id']}\""))
-    rule, compile_problems = compile_rule(data, file, where)
+    if tables is None and any(kind in data["match"] for kind in KINDS):
+        tables, _ = load_tables()  # their own problems are reported by load_rules and the tests
+    rule, compile_problems = compile_rule(data, file, where, tables)
     return (rule if not problems else None), sorted(problems + compile_problems)
 
 
@@ -204,8 +216,8 @@ def load_rules(directory: FsPath | str | None = None, schema: dict[str, Any] | N
         schema = schema if schema is not None else load_schema(folder)
     except SchemaError as exc:
         return [], [Problem(exc.file or "schema.json", 1, 1, exc.message)]
+    tables, problems = load_tables(folder / "tables" if (folder / "tables").is_dir() else None)
     rules: list[Rule] = []
-    problems: list[Problem] = []
     seen: dict[str, str] = {}
     for file in sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")]):
         shown = _display(file)
@@ -217,7 +229,7 @@ def load_rules(directory: FsPath | str | None = None, schema: dict[str, Any] | N
         except OSError as exc:
             problems.append(Problem(shown, 1, 1, f"cannot read: {exc.strerror}"))
             continue
-        rule, found = load_rule_text(text, shown, schema, expected_id=file.stem)
+        rule, found = load_rule_text(text, shown, schema, expected_id=file.stem, tables=tables or {})
         problems.extend(found)
         if rule is None:
             continue
@@ -228,6 +240,84 @@ def load_rules(directory: FsPath | str | None = None, schema: dict[str, Any] | N
         rules.append(rule)
     rules.sort(key=lambda r: r.id)
     return rules, sorted(problems)
+
+
+_table_cache: dict[tuple[str, tuple[tuple[str, int], ...]], tuple[dict[str, Mapping[str, Any]] | None, list[Problem]]] = {}
+
+
+def load_tables(directory: FsPath | None = None) -> tuple[dict[str, Mapping[str, Any]] | None, list[Problem]]:
+    """The error tables of a directory (default rules/tables), checked, keyed by table name; None if absent.
+
+    Read once per process while the files stay the same. Problems are located
+    path:line:col; a file with problems is left out, so references to it fail too.
+    """
+    folder = directory if directory is not None else DEFAULT_RULES / "tables"
+    if not folder.is_dir() or not (folder / "schema.json").is_file():
+        return None, []
+    files = sorted(folder.glob("*.yaml"))
+    stamp = (str(folder.resolve()), tuple((f.name, f.stat().st_mtime_ns) for f in [*files, folder / "schema.json"]))
+    if stamp not in _table_cache:
+        _table_cache.clear()
+        _table_cache[stamp] = _read_tables(folder, files)
+    tables, problems = _table_cache[stamp]
+    return (dict(tables) if tables is not None else None), list(problems)
+
+
+def _read_tables(folder: FsPath, files: list[FsPath]) -> tuple[dict[str, Mapping[str, Any]], list[Problem]]:
+    import yaml
+
+    schema = json.loads((folder / "schema.json").read_text(encoding="utf-8"))
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    loaded: list[dict[str, Any]] = []
+    problems: list[Problem] = []
+    for file in files:
+        shown = _display(file)
+        try:
+            text = file.read_bytes().decode("utf-8")
+            if len(text) > TABLE_MAX_BYTES:
+                problems.append(Problem(shown, 1, 1, f"table file is larger than {TABLE_MAX_BYTES // 1024} KB"))
+                continue
+            data = yaml.load(text, Loader=loader)  # libyaml when present: the tables are 250 KB
+        except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+            mark = getattr(exc, "problem_mark", None)
+            line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+            problems.append(Problem(shown, line, col, f"cannot read table: {getattr(exc, 'problem', None) or exc}"))
+            continue
+        found = _table_issues(data, schema, text, shown)
+        if found:
+            problems.extend(found)
+            continue
+        loaded.append(data)
+    return index_tables(loaded), sorted(problems)
+
+
+def _table_issues(data: Any, schema: dict[str, Any], text: str, file: str) -> list[Problem]:
+    """Schema problems of one table file, located (the file is parsed again for positions only then)."""
+    issues = [((), i) for i in validate(data, file_schema(schema))]
+    if not issues and isinstance(data, dict):
+        row_def = schema.get("x-rows", {}).get(data["table"])
+        row_schema = row_shape(schema, row_def)
+        for n, row in enumerate(data["rows"]):
+            issues.extend((("rows", n), i) for i in validate(row, row_schema))
+    if not issues:
+        return []
+    _, where, _ = _parse_unbounded(text, file)
+    out = []
+    for base, issue in issues:
+        line, col = where.at(base + tuple(issue.path), key=issue.at_key)
+        out.append(Problem(file, line, col, issue.message))
+    return out
+
+
+def _parse_unbounded(text: str, file: str) -> tuple[Any, _YamlLocator, list[Problem]]:
+    import yaml
+
+    where = _YamlLocator(text)
+    node = yaml.compose(text, Loader=yaml.SafeLoader)
+    problems: list[Problem] = []
+    if node is not None:
+        _walk(node, (), where, file, problems)
+    return None, where, problems
 
 
 def _display(file: FsPath) -> str:

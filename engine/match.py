@@ -219,7 +219,7 @@ def _drop_explained(hits: list[tuple[Rule, list[_Hit]]]) -> list[tuple[Rule, lis
 def _score(rule: Rule, kept: list[_Hit], paste: _Paste) -> Match | float:
     """Step 3: the rule's match from its remaining hits, or its score below the threshold."""
     used = sorted({h.pattern for h in kept})
-    score = rule_score([rule.patterns[i].weight for i in used])
+    score = rule_score([rule.patterns[i].weight for i in _distinct(rule, kept)])
     if score < MATCH_THRESHOLD:
         return score
     implied = [rule.patterns[i] for i in used if rule.patterns[i].implies]
@@ -229,6 +229,24 @@ def _score(rule: Rule, kept: list[_Hit], paste: _Paste) -> Match | float:
     captured = [paste.captures(rule.patterns[i]) for i in used if rule.patterns[i].regex.groupindex]
     facts = merge(*captured, paste.facts)
     return Match(rule, score, paste.contexts.refine(strongest), evidence, tuple(facts.items()))
+
+
+def _distinct(rule: Rule, kept: list[_Hit]) -> list[int]:
+    """The patterns that count: each must hit some text no stronger pattern of the rule already hit.
+
+    A table's `ECONNRESET` and `code: 'ECONNRESET'` and a hand-written `E?CONNRESET` can
+    all match the same ten characters; that is one piece of evidence, not three.
+    """
+    spans: dict[int, set[tuple[int, int]]] = {}
+    for h in kept:
+        spans.setdefault(h.pattern, set()).add((h.start, h.end))
+    claimed: set[tuple[int, int]] = set()
+    out = []
+    for i in sorted(spans, key=lambda i: (-rule.patterns[i].weight, i)):
+        if spans[i] - claimed:
+            out.append(i)
+            claimed |= spans[i]
+    return sorted(out)
 
 
 def _rank(matches: list[Match]) -> tuple[Match, ...]:

@@ -85,6 +85,9 @@ class Pattern:
     keys: Keys = field(default_factory=Keys, compare=False)  # words or text it cannot match without
     line: int = 0  # where it was written, for messages
     column: int = 0
+    # The key path it came from when not match.patterns: ("codes", 2), or ("match", "errno", 0, 5)
+    # for the sixth spelling a table derives for the first errno reference.
+    origin: Path = field(default=(), compare=False)
 
     @functools.cached_property
     def regex(self) -> re.Pattern[str]:
@@ -132,6 +135,7 @@ class Rule:
     wrapper: bool = False  # a symptom that usually wraps a root cause
     codes: tuple[str, ...] = ()
     messages: tuple[str, ...] = ()
+    spellings: tuple[str, ...] = ()  # "also seen as": what its table references are printed as elsewhere
     sample: str = ""
     meaning: str = ""
     causes: tuple[str, ...] = ()

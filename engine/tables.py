@@ -18,12 +18,13 @@ non-network errors on Linux. Standard library only: this runs under Pyodide too.
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass
 from typing import Any, Iterable, Mapping
 
 __all__ = ["KINDS", "TEMPLATES", "Derived", "Template", "TableError", "derive", "derive_all", "find_rows", "index_tables",
-           "row_keys", "validate_table"]
+           "file_schema", "row_keys", "row_shape", "spellings", "suggest", "validate_table"]
 
 Row = Mapping[str, Any]
 
@@ -85,13 +86,29 @@ _SYSCALLS = ("read|write|dial|connect|accept|bind|listen|send|recv|sendto|recvfr
              "|setsockopt|getsockopt|shutdown|socket|writev|readv|sendfile")
 _WIN_SYSCALLS = "wsarecv|wsasend|wsarecvfrom|wsasendto|connectex|acceptex|wsaioctl|transmitfile"
 
+def _after(prefixes: Iterable[str]) -> str:
+    """A regex that matches right after any of these texts without taking them into the match.
+
+    Node prints `read ECONNRESET` and `code: 'ECONNRESET'`: the evidence marked is the
+    code itself, as when the bare name matches, not the words that frame it.
+    """
+    return "(?:" + "|".join(f"(?<=\\b{re.escape(p).replace(chr(92) + ' ', ' ')})" for p in prefixes) + ")"
+
+
+# How Node frames a code: `code: 'X'`, `"code":"X"`, `errno: 'X'` (older versions) ...
+_NODE_KEYS = tuple(f"{key}{q}{colon}{open_}" for key in ("code", "errno") for q in ("", "'", '"')
+                   for colon in (": ", ":") for open_ in ("'", '"'))
+# ... and after the syscall that failed: `read ECONNRESET`, `getaddrinfo ENOTFOUND`.
+_NODE_VERBS = tuple(f"{verb} " for verb in ("connect", "read", "write", "getaddrinfo", "getnameinfo", "listen", "bind",
+                                           "send", "recv", "queryA", "queryAaaa"))
+
 T = Template
 TEMPLATES: dict[str, tuple[Template, ...]] = {
     "errno": (
         T("any", "regex", r"\b{name}\b", 0.9),
         T("windows", "regex", r"\b{windows_name}\b", 0.95, os="windows"),
-        T("node", "regex", r"""\b(?:code|errno)['"]?: ?['"]{node_code}['"]""", 0.95, "node"),
-        T("node", "regex", r"\b(?:connect|read|write|getaddrinfo|getnameinfo|listen|bind|send|recv|queryA|queryAaaa) {node_code}\b", 0.9, "node"),
+        T("node", "regex", _after(_NODE_KEYS) + r"""{node_code}(?=['"])""", 0.95, "node"),
+        T("node", "regex", _after(_NODE_VERBS) + r"{node_code}\b", 0.9, "node"),
         T("node", "regex", r"""\berrno['"]?: ?{node_linux}\b""", 0.7, when=("node",), unique="node_linux", os="linux"),
         T("node", "regex", r"""\berrno['"]?: ?{node_macos}\b""", 0.6, when=("node",), unique="node_macos", os="macos"),
         T("node", "regex", r"""\berrno['"]?: ?{node_windows}\b""", 0.8, "node", os="windows"),
@@ -193,17 +210,53 @@ def validate_table(data: Any, schema: Mapping[str, Any]) -> list[str]:
     """Every way one loaded table file breaks rules/tables/schema.json, row by row, as messages."""
     from .schema import validate  # only when checking: the browser never validates tables
 
-    issues = [i.message for i in validate(data, dict(schema))]
+    issues = [i.message for i in validate(data, file_schema(schema))]
     if issues or not isinstance(data, dict):
         return issues
     row_def = schema.get("x-rows", {}).get(data["table"])
     if row_def is None:
         return [f"table: no row shape for table '{data['table']}'"]
-    row_schema = {"$defs": schema["$defs"], "allOf": [{"$ref": f"#/$defs/{row_def}"}]}
+    row_schema = row_shape(schema, row_def)
     for i, row in enumerate(data["rows"]):
         label = row.get("name", row.get("code", row.get("msgid", row.get("type", "?")))) if isinstance(row, dict) else "?"
         issues.extend(f"rows[{i}] ({label}): {issue.message}" for issue in validate(row, row_schema))
     return issues
+
+
+_file_schemas: dict[int, tuple[Mapping[str, Any], dict[str, Any]]] = {}
+# What rules/tables/schema.json uses beyond engine/schema.py's subset. The row dispatch
+# (allOf/if/then) is replaced by checking each row against its x-rows shape, which is the
+# same constraint with messages that name the row; language-key patterns (propertyNames)
+# are left to the draft 2020-12 validator the tests run over every table file.
+_BEYOND_SUBSET = frozenset({"allOf", "if", "then", "else", "propertyNames", "x-rows"})
+
+
+def _subset(node: Any) -> Any:
+    if isinstance(node, dict):
+        return {k: (v if k in ("enum", "required") else _subset(v)) for k, v in node.items() if k not in _BEYOND_SUBSET}
+    if isinstance(node, list):
+        return [_subset(v) for v in node]
+    return node
+
+
+def file_schema(schema: Mapping[str, Any]) -> dict[str, Any]:
+    """The table schema cut to what engine/schema.py implements (see _BEYOND_SUBSET); cached per schema."""
+    cached = _file_schemas.get(id(schema))
+    if cached is None or cached[0] is not schema:
+        cached = _file_schemas[id(schema)] = (schema, _subset(dict(schema)))
+    return cached[1]
+
+
+def row_shape(schema: Mapping[str, Any], row_def: str) -> dict[str, Any]:
+    """The schema one row of a table must fit: its $defs entry, with the $defs beside it (cached)."""
+    cut = file_schema(schema)
+    key = (id(cut), row_def)
+    if key not in _row_shapes:
+        _row_shapes[key] = {**cut["$defs"][row_def], "$defs": cut["$defs"]}
+    return _row_shapes[key]
+
+
+_row_shapes: dict[tuple[int, str], dict[str, Any]] = {}
 
 
 def index_tables(tables: Iterable[Mapping[str, Any]]) -> dict[str, Mapping[str, Any]]:
@@ -344,10 +397,11 @@ def _size(text: str) -> int:
 
 def derive(tables: Mapping[str, Mapping[str, Any]], kind: str, key: Any) -> list[Derived]:
     """Every runtime's spelling of one table reference, as pattern specs, without duplicates."""
-    owners = _owners(tables, kind) if KINDS.get(kind, ("",))[0] in _NUMBER_COLUMNS else {}
+    rows = find_rows(tables, kind, key)  # first: it names an unknown kind or a missing table
+    owners = _owners(tables, kind) if KINDS[kind][0] in _NUMBER_COLUMNS else {}
     out: list[Derived] = []
     seen: set[tuple[str, str]] = set()
-    for row in find_rows(tables, kind, key):
+    for row in rows:
         if row.get("error") is False:
             continue  # close_notify and kin: a normal end, never evidence of a failure
         fields = _fields(kind, row, tables)
@@ -398,3 +452,31 @@ def derive_all(tables: Mapping[str, Mapping[str, Any]], refs: Mapping[str, Itera
                     seen.add((form, d.source))
                     specs.append(d.spec)
     return specs
+
+
+# Row fields that are a code's other names, shown on its page beside the derived texts.
+_NAME_FIELDS = ("name", "windows_name", "node_code", "python_exception", "openssl", "go")
+
+
+def spellings(tables: Mapping[str, Mapping[str, Any]], kind: str, key: Any) -> list[str]:
+    """What a reference is also seen as, for its page: other names, then every plain text (translations too)."""
+    out: list[str] = []
+    for row in find_rows(tables, kind, key):
+        if row.get("error") is False:
+            continue
+        for field in _NAME_FIELDS:
+            value = row.get(field)
+            if isinstance(value, str) and value not in out:
+                out.append(value)
+    out.extend(d.source for d in derive(tables, kind, key) if "literal" in d.spec and d.source not in out)
+    return out
+
+
+def suggest(tables: Mapping[str, Mapping[str, Any]], kind: str, key: Any) -> list[str]:
+    """Row keys close to an unknown reference, for a "did you mean" (at most three)."""
+    if kind not in KINDS or KINDS[kind][0] not in tables:
+        return difflib.get_close_matches(str(kind), list(KINDS), n=3)
+    names = {str(row.get(f)) for row in tables[KINDS[kind][0]]["rows"] for f in KINDS[kind][1] if row.get(f) is not None}
+    wanted = str(key)
+    close = difflib.get_close_matches(wanted, sorted(names), n=3, cutoff=0.6)
+    return close or difflib.get_close_matches(wanted.upper(), sorted(names), n=3, cutoff=0.6)

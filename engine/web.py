@@ -116,6 +116,22 @@ def redact(text: str, limit: int | None = None) -> str:
     return json.dumps({"text": clean, "removed": kinds, "title": error_line(clean)[:_TITLE]})
 
 
+def _with_published_patterns(rule: Rule) -> Rule:
+    """An edited published rule keeps the patterns the build derived from its table references.
+
+    The browser has no rules/tables, so its loader leaves `errno: [...]` and the like out;
+    the bundle carries what they derived when the site was built.
+    """
+    import dataclasses
+
+    published = next((r for r in _rules.rules if r.id == rule.id), None)
+    if published is None:
+        return rule
+    own = {(p.kind, p.source) for p in rule.patterns}
+    extra = tuple(p for p in published.patterns if (p.kind, p.source) not in own)
+    return dataclasses.replace(rule, patterns=rule.patterns + extra) if extra else rule
+
+
 def check_rule(yaml_text: str, paste: str, schema_json: str) -> str:
     """The rule playground: every problem `build.py check` would report, and how the rule matches a paste."""
     from .checks import CHECKS
@@ -124,6 +140,7 @@ def check_rule(yaml_text: str, paste: str, schema_json: str) -> str:
     rule, problems = load_rule_text(yaml_text, "rule.yaml", json.loads(schema_json))
     out: dict[str, object] = {"rule": rule.id if rule else None, "score": None, "rank": None, "matches": [], "evidence": [], "excerpt": []}
     if rule is not None:
+        rule = _with_published_patterns(rule)
         catalog = {r.id: r for r in _rules.rules if r.id != rule.id}
         catalog[rule.id] = rule
         for check in CHECKS:

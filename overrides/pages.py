@@ -84,6 +84,10 @@ def page_markdown(rule: Rule, catalog: dict[str, Rule]) -> str:
     out += ["  \n".join(facts), ""]
     if rule.messages:
         out += ["**Messages you may see:**", ""] + [f"- {_code(m)}" for m in rule.messages] + [""]
+    if rule.spellings:
+        # Other names and texts (glibc and Windows translations too) from the error tables the rule
+        # references: the engine recognises each of them, and readers search for them.
+        out += ["**Also seen as:** " + " · ".join(_code(s) for s in rule.spellings), ""]
     out += ["## What it means", "", rule.meaning.strip(), ""]
     out += ["## Why it happens", ""] + [f"{i}. {c.strip()}" for i, c in enumerate(rule.causes, 1)] + [""]
     out += ["## How to fix it", ""]
