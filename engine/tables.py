@@ -140,7 +140,7 @@ TEMPLATES: dict[str, tuple[Template, ...]] = {
         T("ruby", "regex", r"\bErrno::{name}\b", 0.95),
         T("erlang", "regex", r"(?:\{error, ?|\{:error, ?:|\breason: :){erlang}\b", 0.9),
         T("any", "literal", "{strerror}", 0.9, alone="text_alone", os="linux"),
-        T("any", "literal", "{macos_strerror_own}", 0.9, alone="text_alone", os="macos"),
+        T("any", "literal", "{macos_strerror_own}", 0.9, alone="macos_text_alone", os="macos"),
         T("any", "literal", "{windows_message_text}", 0.93, os="windows"),
         T("any", "literal", "{strerror_l10n}", 0.85, alone="text_alone", min_len=8, os="linux"),
         T("any", "literal", "{windows_l10n}", 0.9, min_len=8, os="windows"),

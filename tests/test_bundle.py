@@ -20,7 +20,7 @@ PASTES = sorted((Path(__file__).resolve().parent / "pastes").rglob("*.txt"))
 
 # Page-only text: the site's pages show it, matching and the answer card do not need it.
 # (Codes travel: "not sure" guesses look for them in a paste that matched nothing.)
-_PAGE_ONLY = ("messages", "spellings", "sample", "meaning", "causes", "prevention", "faqs", "related", "sources",
+_PAGE_ONLY = ("messages", "spellings", "sample", "meaning", "causes", "prevention", "faqs", "related", "only_in", "sources",
               "examples", "near_misses")
 
 
