@@ -113,7 +113,7 @@ def test_a_rule_that_passes_check_still_cannot_put_markup_on_a_page(tmp_path, mo
     path = rules / "econnreset.yaml"
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     data.update(HOSTILE_FIELDS)
-    data["codes"] = data["codes"] + ["``<script>window.__pwned=5</script>``"]
+    data["codes"] = data["codes"] + [{"code": "``<script>window.__pwned=5</script>``", "display_only": True}]
     path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
     site = build.build_site(tmp_path / "site", rules_dir=rules)  # the audit is its last step
     for page in [site / "errors" / "econnreset" / "index.html", site / "index.html", site / "errors" / "index.html"]:
