@@ -59,7 +59,7 @@ _SIGNALS: tuple[tuple[str, float, str], ...] = (
     ("npm", 0.6, r"\bnpm (?:install|ci|i)\b|\bERESOLVE\b|_logs[/\\][\w-]+-debug(?:-\d+)?\.log"),
     # Browsers
     ("browser", 0.9, r"\bWebSocket connection to '[^']+' failed|\bnet::ERR_[A-Z_]+|^Uncaught (?:\(in promise\) )?\w+|\bAccess to fetch at '"),
-    ("browser", 0.6, r"\b(?:Failed to load resource|CloseEvent|DevTools)\b|\(index\):\d+|\bat \w+ \(https?://[^)]+\.js:\d+:\d+\)"),
+    ("browser", 0.6, r"\b(?:(?i:failed to load resource)|CloseEvent|DevTools)\b|\(index\):\d+|\bat \w+ \(https?://[^)]+\.js:\d+:\d+\)"),
 )
 
 _COMPILED = tuple((ctx, weight, re.compile(pattern, re.MULTILINE)) for ctx, weight, pattern in _SIGNALS)
