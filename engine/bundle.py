@@ -12,22 +12,15 @@ from __future__ import annotations
 from typing import Any
 
 from .keys import Keys
-from .model import Pattern, Rule
+from .model import Pattern, Rule, pattern_spec
 
 __all__ = ["load_bundle", "rule_from_data", "rule_to_data"]
 
 
 def _pattern_data(pattern: Pattern) -> dict[str, Any]:
-    data: dict[str, Any] = {pattern.kind: pattern.source, "weight": pattern.weight}
+    data: dict[str, Any] = pattern_spec(pattern.kind, pattern.source, pattern.weight, pattern.when, pattern.implies,
+                                        pattern.generic, pattern.case_sensitive)
     data["keys"] = sorted([kind, value] for kind, value in pattern.keys.alternatives)
-    if pattern.when:
-        data["when"] = list(pattern.when)
-    if pattern.implies:
-        data["implies"] = pattern.implies
-    if pattern.generic:
-        data["generic"] = True
-    if pattern.case_sensitive:
-        data["case_sensitive"] = True
     return data
 
 

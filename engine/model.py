@@ -28,6 +28,7 @@ __all__ = [
     "Rule",
     "Source",
     "pattern_regex",
+    "pattern_spec",
 ]
 
 CATEGORIES = ("network", "tls", "api", "tooling")
@@ -69,6 +70,21 @@ def pattern_regex(kind: str, source: str, case_sensitive: bool = False) -> re.Pa
             body = body + r"\b"
         return re.compile(body, re.MULTILINE if case_sensitive else re.MULTILINE | re.IGNORECASE)
     return re.compile(source, re.MULTILINE)
+
+
+def pattern_spec(kind: str, source: str, weight: float, when: tuple[str, ...] = (), implies: str | None = None,
+                 generic: bool = False, case_sensitive: bool = False) -> dict[str, object]:
+    """A pattern as rule data: {kind: source, weight, and only the options that are set}."""
+    spec: dict[str, object] = {kind: source, "weight": weight}
+    if when:
+        spec["when"] = list(when)
+    if implies:
+        spec["implies"] = implies
+    if generic:
+        spec["generic"] = True
+    if case_sensitive:
+        spec["case_sensitive"] = True
+    return spec
 
 
 @dataclass(frozen=True)

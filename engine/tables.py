@@ -23,6 +23,8 @@ import re
 from dataclasses import dataclass
 from typing import Any, Iterable, Mapping
 
+from .model import pattern_spec
+
 __all__ = ["KINDS", "TEMPLATES", "Derived", "Template", "TableError", "derive", "derive_all", "find_rows", "index_tables",
            "file_schema", "row_keys", "row_shape", "spellings", "suggest", "validate_table"]
 
@@ -417,15 +419,9 @@ def derive(tables: Mapping[str, Mapping[str, Any]], kind: str, key: Any) -> list
                 if (template.form, text) in seen:
                     continue
                 seen.add((template.form, text))
-                spec: dict[str, Any] = {template.form: text, "weight": template.weight}
-                if template.when:
-                    spec["when"] = list(template.when)
-                if template.implies:
-                    spec["implies"] = template.implies
-                if template.generic:
-                    spec["generic"] = True
-                if template.form == "literal" and template.case_sensitive:
-                    spec["case_sensitive"] = True
+                spec: dict[str, Any] = pattern_spec(template.form, text, template.weight, template.when,
+                                                    template.implies, template.generic,
+                                                    template.form == "literal" and template.case_sensitive)
                 out.append(Derived(spec, kind, row_key, template.runtime, template.os))
     return out
 

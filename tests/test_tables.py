@@ -386,4 +386,4 @@ def test_derive_all_merges_a_rules_references_without_duplicates():
 def test_tables_module_is_standard_library_only():
     source = (ROOT / "engine" / "tables.py").read_text(encoding="utf-8")
     imports = set(re.findall(r"^(?:from|import) ([\w.]+)", source, re.M))
-    assert imports <= {"__future__", "difflib", "re", "dataclasses", "typing", ".schema"}, imports
+    assert imports <= {"__future__", "difflib", "re", "dataclasses", "typing", ".schema", ".model"}, imports
