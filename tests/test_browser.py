@@ -111,7 +111,8 @@ def test_search_finds_codes_and_messages(page, site):
         page.keyboard.press("Control+A")
         page.keyboard.type(query)
         page.wait_for_function(
-            "q => [...document.querySelectorAll('.md-search-result__item a')].some(a => a.href.includes('h=' + q.split(' ')[0]))",
+            # The whole query, so results for a half-typed one ("socket u") do not count.
+            "q => [...document.querySelectorAll('.md-search-result__item a')].some(a => a.href.includes('h=' + q.replace(/ /g, '+')))",
             arg=query, timeout=30_000)
         hrefs = page.eval_on_selector_all(".md-search-result__item a", "els => els.map(e => e.getAttribute('href'))")
         assert any(expected in h for h in hrefs[:3]), (query, hrefs[:5])
