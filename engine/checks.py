@@ -2,16 +2,19 @@
 
 The loader already checked each file against the schema and compiled its
 regexes; these checks need the whole catalog (related ids, examples that must
-rank their own rule first) or look deeper into a pattern (backtracking).
+rank their own rule first) or look deeper into a pattern (backtracking). They
+run on the rules that loaded and on the drafts of those that did not (the
+parts of the file that could be read), so one run reports everything.
 """
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Callable, Iterable, Sequence
 from urllib.parse import urlsplit
 
-from .compile import Problem
+from .compile import Draft, Problem
 from .facts import FACT_NAMES
 from .match import Catalog, analyse
 from .model import Pattern, Rule
@@ -29,13 +32,23 @@ def _at(rule: Rule, path: Path, message: str) -> Problem:
     return Problem(rule.path, line, col, message)
 
 
+def _unknown_id(rule_id: str, catalog: dict[str, Rule]) -> str:
+    """The message for an id no rule has, with the closest ids there are."""
+    close = difflib.get_close_matches(rule_id, list(catalog), n=2)
+    hint = f" (did you mean {' or '.join(repr(c) for c in close)}?)" if close else ""
+    return f"unknown rule id '{rule_id}'{hint}"
+
+
 def check_related(rule: Rule, catalog: dict[str, Rule]) -> Iterable[Problem]:
-    """Related ids must name other rules that exist."""
+    """Related ids, and the rule each near miss names instead, must be rules that exist."""
     for i, other in enumerate(rule.related):
         if other == rule.id:
             yield _at(rule, ("related", i), f"related[{i}]: a rule cannot be related to itself")
         elif other not in catalog:
-            yield _at(rule, ("related", i), f"related[{i}]: unknown rule id '{other}'")
+            yield _at(rule, ("related", i), f"related[{i}]: {_unknown_id(other, catalog)}")
+    for i, near in enumerate(rule.near_misses):
+        if near.instead and near.instead not in catalog:
+            yield _at(rule, ("near_misses", i, "matches"), f"near_misses[{i}].matches: {_unknown_id(near.instead, catalog)}")
 
 
 def check_sources(rule: Rule, catalog: dict[str, Rule]) -> Iterable[Problem]:
@@ -113,10 +126,11 @@ def check_markdown(rule: Rule, catalog: dict[str, Rule]) -> Iterable[Problem]:
 
 def _patterns_with_paths(rule: Rule) -> Iterable[tuple[Path, Pattern]]:
     # Patterns a table or a codes/messages entry gave the rule are reported where that is written.
+    # Each pattern knows its place (compile.py), so one left out does not shift the others' names.
     for i, p in enumerate(rule.patterns):
         yield p.origin or ("match", "patterns", i, p.kind), p
     for i, p in enumerate(rule.excludes):
-        yield ("match", "exclude", i, p.kind), p
+        yield p.origin or ("match", "exclude", i, p.kind), p
 
 
 def _regexes(rule: Rule) -> list[tuple[Path, Pattern]]:
@@ -168,8 +182,12 @@ check_backtracking_quick.__doc__ = "The timed backtracking check with the build'
 
 
 def check_examples(rule: Rule, catalog: dict[str, Rule]) -> Iterable[Problem]:
-    """Each example ranks this rule first with its context; each near miss does not match it."""
-    rules = Catalog(list(catalog.values()))
+    """Examples come from enough runtimes; each ranks this rule first with its context; each near miss does not match it."""
+    yield from _example_runtimes(rule)
+    yield from _rankings(rule, catalog)
+
+
+def _example_runtimes(rule: Rule) -> Iterable[Problem]:
     contexts = {e.context for e in rule.examples if e.context}
     if rule.only_in:
         missing = [c for c in rule.only_in if c not in contexts]
@@ -177,6 +195,10 @@ def check_examples(rule: Rule, catalog: dict[str, Rule]) -> Iterable[Problem]:
             yield _at(rule, ("only_in",), f"only_in: expected an example from each of {', '.join(rule.only_in)}, none from {', '.join(missing)}")
     elif rule.examples and len(contexts) < MIN_EXAMPLE_RUNTIMES:
         yield _at(rule, ("examples",), f"examples: expected pastes from at least {MIN_EXAMPLE_RUNTIMES} runtimes, got {len(contexts)} ({', '.join(sorted(contexts)) or 'none'})")
+
+
+def _rankings(rule: Rule, catalog: dict[str, Rule]) -> Iterable[Problem]:
+    rules = Catalog(list(catalog.values()))
     for i, example in enumerate(rule.examples):
         result = analyse(example.paste, rules)
         ranked = [m.rule.id for m in result.matches]
@@ -188,17 +210,21 @@ def check_examples(rule: Rule, catalog: dict[str, Rule]) -> Iterable[Problem]:
         else:
             got = result.matches[0].context
             if got != example.context:
-                yield _at(rule, ("examples", i, "context"), f"examples[{i}].context: expected the engine to report {example.context}, got {got}")
+                yield _at(rule, ("examples", i, "context"), f"examples[{i}].context: expected the engine to report "
+                          f"{_runtime(example.context)}, got {_runtime(got)}")
     for i, near in enumerate(rule.near_misses):
         result = analyse(near.paste, rules)
         ranked = [m.rule.id for m in result.matches]
         if rule.id in ranked:
             yield _at(rule, ("near_misses", i), f"near_misses[{i}]: expected no match for '{rule.id}', got one (score {result.matches[ranked.index(rule.id)].score})")
-        if near.instead:
-            if near.instead not in catalog:
-                yield _at(rule, ("near_misses", i, "matches"), f"near_misses[{i}].matches: unknown rule id '{near.instead}'")
-            elif not ranked or ranked[0] != near.instead:
+        if near.instead in catalog:  # an unknown one is check_related's
+            if not ranked or ranked[0] != near.instead:
                 yield _at(rule, ("near_misses", i, "matches"), f"near_misses[{i}].matches: expected '{near.instead}' first, got {repr(ranked[0]) if ranked else 'no match'}")
+
+
+def _runtime(context: str | None) -> str:
+    """A context as messages name it: null (no runtime named in the paste) is not printed as None."""
+    return context if context else "no runtime (context: null)"
 
 
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
@@ -236,11 +262,33 @@ FAST_CHECKS: tuple[Check, ...] = _STATIC_CHECKS + (check_backtracking_quick,)
 CHECKS: tuple[Check, ...] = _STATIC_CHECKS + (check_backtracking_timed, check_examples)
 
 
-def check_catalog(rules: Sequence[Rule], thorough: bool = True) -> list[Problem]:
-    """Run the catalog checks on every rule; all problems, sorted by file and line."""
-    catalog = {rule.id: rule for rule in rules}
+def check_catalog(rules: Sequence[Rule], thorough: bool = True, drafts: Sequence[Draft] = (),
+                  beside: Sequence[Rule] = ()) -> list[Problem]:
+    """Run the catalog checks on every rule and draft; all problems, sorted by file and line.
+
+    Drafts (rule files with problems, built from what could be read) are checked like
+    rules and count as existing for related ids. `beside` are rules ranked and looked up
+    but not checked (the playground checks one rule against the published ones).
+    """
+    checked = [*rules, *(d.rule for d in drafts)]
+    catalog = {rule.id: rule for rule in beside}
+    catalog.update((rule.id, rule) for rule in checked)
+    left_out = {d.rule.id: d.left_out for d in drafts}
     problems: list[Problem] = []
-    for rule in rules:
+    for rule in checked:
         for check in CHECKS if thorough else FAST_CHECKS:
-            problems.extend(check(rule, catalog))
+            if check is check_examples and left_out.get(rule.id):
+                problems.extend(_ranked_without(rule, catalog, left_out[rule.id]))
+            else:
+                problems.extend(check(rule, catalog))
     return sorted(problems)
+
+
+def _ranked_without(rule: Rule, catalog: dict[str, Rule], left_out: tuple[str, ...]) -> Iterable[Problem]:
+    """check_examples for a draft that lacks some patterns: its rankings say so (fixing those may fix these)."""
+    yield from _example_runtimes(rule)
+    if not rule.patterns:
+        return  # nothing to rank with; the patterns' own problems are reported
+    note = f" (ranked without {', '.join(left_out)}, which {'has' if len(left_out) == 1 else 'have'} a problem)"
+    for problem in _rankings(rule, catalog):
+        yield Problem(problem.path, problem.line, problem.column, problem.message + note)

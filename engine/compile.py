@@ -19,7 +19,7 @@ from .schema import Path, dotted
 from .tables import KINDS, TableError, derive, spellings, suggest
 
 # Locator and NoLocations live with Rule (model.py); named here too for the callers that compile rule data.
-__all__ = ["Locator", "NoLocations", "Problem", "RulesError", "compile_pattern", "compile_rule"]
+__all__ = ["Draft", "Locator", "NoLocations", "Problem", "RulesError", "compile_draft", "compile_pattern", "compile_rule"]
 
 
 @dataclass(frozen=True, order=True)
@@ -33,6 +33,19 @@ class Problem:
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}:{self.column}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A rule file with problems, built from its sound parts: never published, only checked.
+
+    So one run of `check` reports everything: the catalog checks (related ids,
+    backtracking, raw HTML, example ranking) still look at what could be read.
+    `left_out` names the patterns it had to leave out, so a ranking message can say so.
+    """
+
+    rule: Rule
+    left_out: tuple[str, ...] = ()
 
 
 class RulesError(Exception):
@@ -84,10 +97,21 @@ def compile_pattern(spec: dict[str, Any]) -> re.Pattern[str]:
 
 
 def _patterns(
-    specs: list[dict[str, Any]], base: Path, file: str, where: Locator, problems: list[Problem]
+    specs: list[Any], base: Path, file: str, where: Locator, problems: list[Problem], left_out: list[str]
 ) -> tuple[Pattern, ...]:
-    out = [_one(spec, base + (i, _kind(spec)), file, where, problems) for i, spec in enumerate(specs)]
-    return tuple(p for p in out if p is not None)
+    """The entries that compile, each knowing its own place in the file; the others' names go to `left_out`.
+
+    An entry that is not a mapping is one the loader set aside for its schema problems.
+    """
+    out = []
+    for i, spec in enumerate(specs):
+        path = base + (i, _kind(spec)) if isinstance(spec, dict) else base + (i,)
+        pattern = _one(spec, path, file, where, problems, origin=path) if isinstance(spec, dict) else None
+        if pattern is None:
+            left_out.append(dotted(base + (i,)))
+        else:
+            out.append(pattern)
+    return tuple(out)
 
 
 def _kind(spec: dict[str, Any]) -> str:
@@ -113,7 +137,8 @@ def _one(spec: dict[str, Any], path: Path, file: str, where: Locator, problems: 
     except re.error as exc:
         line, col = where.inside(path, exc.pos or 0)
         reason = exc.msg if hasattr(exc, "msg") else str(exc)
-        problems.append(Problem(file, line, col, f"{name}: regex does not compile: {reason} at position {exc.pos}"))
+        place = f" at position {exc.pos}" if exc.pos is not None else ""
+        problems.append(Problem(file, line, col, f"{name}: regex does not compile: {reason}{place}"))
         return None
     if regex.match(""):
         line, col = where.at(path)
@@ -124,7 +149,8 @@ def _one(spec: dict[str, Any], path: Path, file: str, where: Locator, problems: 
 
 
 def _table_patterns(match: dict[str, Any], tables: Mapping[str, Mapping[str, Any]] | None, file: str,
-                    where: Locator, problems: list[Problem], taken: set[tuple[str, str]]) -> tuple[list[Pattern], list[str]]:
+                    where: Locator, problems: list[Problem], taken: set[tuple[str, str]],
+                    left_out: list[str]) -> tuple[list[Pattern], list[str]]:
     """The patterns a rule's table references (match.errno, match.curl, ...) derive, and their spellings."""
     out: list[Pattern] = []
     shown: list[str] = []
@@ -140,6 +166,7 @@ def _table_patterns(match: dict[str, Any], tables: Mapping[str, Mapping[str, Any
                 hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
                 line, col = where.at(path)
                 problems.append(Problem(file, line, col, f"{dotted(path)}: {exc}{hint}"))
+                left_out.append(dotted(path))
                 continue
             for n, d in enumerate(derived):
                 form = _kind(d.spec)
@@ -149,6 +176,8 @@ def _table_patterns(match: dict[str, Any], tables: Mapping[str, Mapping[str, Any
                 pattern = _one(d.spec, path, file, where, problems, origin=path + (n,))
                 if pattern is not None:
                     out.append(pattern)
+                elif dotted(path) not in left_out:
+                    left_out.append(dotted(path))
             shown.extend(s for s in spellings(tables, kind, key) if s not in shown)
     return out, shown
 
@@ -210,35 +239,49 @@ def _examples(items: list[dict[str, Any]], base: Path, where: Locator) -> tuple[
 
 def compile_rule(data: dict[str, Any], file: str, where: Locator,
                  tables: Mapping[str, Mapping[str, Any]] | None = None) -> tuple[Rule | None, list[Problem]]:
-    """Build a Rule from schema-valid data; regex problems come back located.
+    """Build a Rule from schema-valid data; regex problems come back located (and then no Rule).
 
     Its patterns are the written ones, then what its table references derive (from
     `tables`, loaded by the loader; None where there are none, in the browser, leaves
     the references out), then its codes and messages that none of those already recognises.
     """
+    draft, problems = compile_draft(data, file, where, tables)
+    return (draft.rule if draft is not None and not problems else None), problems
+
+
+def compile_draft(data: dict[str, Any], file: str, where: Locator,
+                  tables: Mapping[str, Mapping[str, Any]] | None = None) -> tuple[Draft | None, list[Problem]]:
+    """compile_rule, but the Rule is built from what compiled even when some patterns did not.
+
+    `data` may lack fields (the loader removes the parts with schema problems and
+    reports those itself); a pattern entry that is not a mapping was set aside
+    by the loader and is skipped, keeping the others' places. None without an id.
+    """
     problems: list[Problem] = []
-    match = data["match"]
-    written = _patterns(match.get("patterns", []), ("match", "patterns"), file, where, problems)
+    if not isinstance(data.get("id"), str):
+        return None, problems
+    left_out: list[str] = []
+    match = data.get("match", {})
+    written = _patterns(match.get("patterns", []), ("match", "patterns"), file, where, problems, left_out)
     taken = {(p.kind, p.source) for p in written}
-    derived, shown = _table_patterns(match, tables, file, where, problems, taken)
+    derived, shown = _table_patterns(match, tables, file, where, problems, taken, left_out)
     patterns = written + tuple(derived)
     # A broken reference, or references with no tables to read, would leave entries uncovered
-    # that the table covers: then which of them are new evidence is not known here.
+    # that the table covers: then which of them are new evidence is not known here. The same
+    # holds for a pattern left out: the entries it recognises would look new.
     unresolved = tables is None and any(kind in match for kind in KINDS)
-    if not problems and not unresolved:
+    if not left_out and not unresolved:
         patterns += tuple(_declared_patterns(data, patterns, file, where, problems))
-    excludes = _patterns(match.get("exclude", []), ("match", "exclude"), file, where, problems)
-    if not patterns and not problems:
+    excludes = _patterns(match.get("exclude", []), ("match", "exclude"), file, where, problems, left_out)
+    if not patterns and not left_out and "match" in data:
         line, col = where.at(("match",))
         problems.append(Problem(file, line, col, f"match: expected patterns or a table reference ({', '.join(KINDS)})"))
-    if problems:
-        return None, problems
     fixes = data.get("fixes", {})
     rule = Rule(
         id=data["id"],
-        title=data["title"],
-        summary=data["summary"],
-        category=data["category"],
+        title=data.get("title", ""),
+        summary=data.get("summary", ""),
+        category=data.get("category", ""),
         patterns=patterns,
         excludes=excludes,
         wrapper=bool(match.get("wrapper", False)),
@@ -261,4 +304,4 @@ def compile_rule(data: dict[str, Any], file: str, where: Locator,
         path=file,
         where=where,
     )
-    return rule, problems
+    return Draft(rule, tuple(left_out)), problems

@@ -6,17 +6,19 @@ browser (which gets rules as a JSON bundle) never needs it.
 
 from __future__ import annotations
 
+import copy
 import json
 from pathlib import Path as FsPath
 from collections.abc import Mapping
 from typing import Any
 
-from .compile import Problem, RulesError, compile_rule
+from .compile import Draft, Problem, RulesError, compile_draft
 from .tables import KINDS, file_schema, index_tables, row_shape
 from .model import Rule
 from .schema import Path, SchemaError, check_schema, validate
 
-__all__ = ["DEFAULT_RULES", "RulesError", "load_rule_text", "load_rules", "load_schema", "load_tables"]
+__all__ = ["DEFAULT_RULES", "Draft", "RulesError", "load_rule_text", "load_rules", "load_schema", "load_tables",
+           "read_rule_text", "read_rules"]
 
 _ROOT = FsPath(__file__).resolve().parent.parent
 DEFAULT_RULES = _ROOT / "rules"
@@ -161,8 +163,9 @@ def _parse(text: str, file: str) -> tuple[Any, _YamlLocator, list[Problem]]:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         context = f" ({exc.context})" if exc.context else ""
-        hint = "; check the indentation of this line and the one above" if "block" in str(exc.problem) else ""
-        return None, where, [Problem(file, line, col, f"YAML syntax error: {exc.problem}{context}{hint}")]
+        what = exc.problem or "the text cannot be read as YAML"  # PyYAML may leave the problem unset
+        hint = "; check the indentation of this line and the one above" if "block" in what else ""
+        return None, where, [Problem(file, line, col, f"YAML syntax error: {what}{context}{hint}")]
     except yaml.YAMLError as exc:
         return None, where, [Problem(file, 1, 1, f"YAML error: {exc}")]
     except RecursionError:
@@ -177,47 +180,114 @@ def _parse(text: str, file: str) -> tuple[Any, _YamlLocator, list[Problem]]:
 
 def load_rule_text(text: str, file: str, schema: dict[str, Any], expected_id: str | None = None,
                    tables: Mapping[str, Mapping[str, Any]] | None = None) -> tuple[Rule | None, list[Problem]]:
-    """Parse, validate and compile one rule file's text. Never raises for bad input.
+    """Parse, validate and compile one rule file's text: the Rule, or None and its problems. Never raises for bad input.
 
     Table references use `tables`, or else the project's rules/tables when it is there
     (it is not in the browser: the bundle carries the patterns the build derived).
     """
+    rule, _, problems = read_rule_text(text, file, schema, expected_id, tables)
+    return rule, problems
+
+
+def read_rule_text(text: str, file: str, schema: dict[str, Any], expected_id: str | None = None,
+                   tables: Mapping[str, Mapping[str, Any]] | None = None) -> tuple[Rule | None, Draft | None, list[Problem]]:
+    """load_rule_text, plus a Draft when the file has problems but enough of it reads to run the catalog checks."""
     try:
-        return _load_rule_text(text, file, schema, expected_id, tables)
+        return _read_rule_text(text, file, schema, expected_id, tables)
     except Exception as exc:  # last resort: a hostile file must give a problem, not a traceback
-        return None, [Problem(file, 1, 1, f"internal error reading this rule: {type(exc).__name__}")]
+        return None, None, [Problem(file, 1, 1, f"internal error reading this rule: {type(exc).__name__}")]
 
 
-def _load_rule_text(text: str, file: str, schema: dict[str, Any], expected_id: str | None,
-                    tables: Mapping[str, Mapping[str, Any]] | None) -> tuple[Rule | None, list[Problem]]:
+def _read_rule_text(text: str, file: str, schema: dict[str, Any], expected_id: str | None,
+                    tables: Mapping[str, Mapping[str, Any]] | None) -> tuple[Rule | None, Draft | None, list[Problem]]:
     data, where, problems = _parse(text, file)
-    if problems:
-        return None, problems
-    for issue in validate(data, schema):
+    if problems or not isinstance(data, dict):
+        # Unreadable YAML, or a document that is not a mapping: nothing to check beyond that.
+        for issue in validate(data, schema) if not problems else ():
+            line, col = where.at(issue.path, key=issue.at_key)
+            problems.append(Problem(file, line, col, issue.message))
+        return None, None, sorted(problems)
+    issues = validate(data, schema)
+    for issue in issues:
         line, col = where.at(issue.path, key=issue.at_key)
         problems.append(Problem(file, line, col, issue.message))
-    if problems:
-        return None, sorted(problems)
-    if expected_id is not None and data["id"] != expected_id:
+    sound = _sound_parts(data, schema, issues) if issues else data
+    if isinstance(sound.get("id"), str) and expected_id is not None and sound["id"] != expected_id:
         line, col = where.at(("id",))
-        problems.append(Problem(file, line, col, f"id: expected \"{expected_id}\" to match the file name, got \"{data['id']}\""))
-    if tables is None and any(kind in data["match"] for kind in KINDS):
+        problems.append(Problem(file, line, col, f"id: expected \"{expected_id}\" to match the file name, got \"{sound['id']}\""))
+    if expected_id is not None:
+        sound = {**sound, "id": expected_id}  # the id other rules must use for it
+    match = sound.get("match", {})
+    if tables is None and any(kind in match for kind in KINDS):
         tables, _ = load_tables()  # their own problems are reported by load_rules and the tests
-    rule, compile_problems = compile_rule(data, file, where, tables)
-    return (rule if not problems else None), sorted(problems + compile_problems)
+    draft, compile_problems = compile_draft(sound, file, where, tables)
+    problems = sorted(problems + compile_problems)
+    if problems:
+        return None, draft, problems
+    return (draft.rule if draft else None), None, problems
+
+
+class _SetAside:
+    """Stands in for a pattern entry with schema problems, so the entries after it keep their places."""
+
+    def __repr__(self) -> str:
+        return "<set aside>"
+
+
+_SET_ASIDE = _SetAside()
+# Lists whose entries are set aside one by one; any other list with a bad entry is left out whole,
+# since the checks name entries by their place in the list.
+_ENTRY_BY_ENTRY = (("match", "patterns"), ("match", "exclude"))
+
+
+def _sound_parts(data: dict[str, Any], schema: dict[str, Any], issues: list[Any]) -> dict[str, Any]:
+    """A copy of rule data without the parts that have schema problems (the rest is then valid)."""
+    sound = copy.deepcopy(data)
+    for _ in range(MAX_DEPTH):  # each round removes at least one part, and the data is at most this deep
+        if not any([_cut(sound, issue.path) for issue in issues]):
+            break
+        issues = validate(sound, schema)
+    return sound
+
+
+def _cut(data: dict[str, Any], path: Path) -> bool:
+    """Remove the part at `path`: its mapping field, or its pattern entry. Whether anything was removed."""
+    first_index = next((n for n, part in enumerate(path) if not isinstance(part, str)), len(path))
+    if first_index == 2 and path[:2] in _ENTRY_BY_ENTRY:
+        entries = data.get("match", {}).get(path[1]) if isinstance(data.get("match"), dict) else None
+        if isinstance(entries, list) and isinstance(path[2], int) and 0 <= path[2] < len(entries) and entries[path[2]] is not _SET_ASIDE:
+            entries[path[2]] = _SET_ASIDE
+            return True
+        return False
+    keys = path[:first_index]
+    parent: Any = data
+    for key in keys[:-1]:
+        parent = parent.get(key) if isinstance(parent, dict) else None
+    if not keys or not isinstance(parent, dict) or keys[-1] not in parent:
+        return False  # the root itself (a missing field), or already removed with its parent
+    del parent[keys[-1]]
+    return True
 
 
 def load_rules(directory: FsPath | str | None = None, schema: dict[str, Any] | None = None) -> tuple[list[Rule], list[Problem]]:
     """Every rule in a directory (sorted by id) and every problem found, all at once."""
+    rules, _, problems = read_rules(directory, schema)
+    return rules, problems
+
+
+def read_rules(directory: FsPath | str | None = None,
+               schema: dict[str, Any] | None = None) -> tuple[list[Rule], list[Draft], list[Problem]]:
+    """load_rules, plus a Draft of each rule file that has problems but reads well enough to be checked."""
     folder = FsPath(directory) if directory is not None else DEFAULT_RULES
     if not folder.is_dir():
-        return [], [Problem(str(folder), 1, 1, "not a directory of rules")]
+        return [], [], [Problem(str(folder), 1, 1, "not a directory of rules")]
     try:
         schema = schema if schema is not None else load_schema(folder)
     except SchemaError as exc:
-        return [], [Problem(exc.file or "schema.json", 1, 1, exc.message)]
+        return [], [], [Problem(exc.file or "schema.json", 1, 1, exc.message)]
     tables, problems = load_tables(folder / "tables" if (folder / "tables").is_dir() else None)
     rules: list[Rule] = []
+    drafts: list[Draft] = []
     seen: dict[str, str] = {}
     for file in sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")]):
         shown = _display(file)
@@ -229,17 +299,22 @@ def load_rules(directory: FsPath | str | None = None, schema: dict[str, Any] | N
         except OSError as exc:
             problems.append(Problem(shown, 1, 1, f"cannot read: {exc.strerror}"))
             continue
-        rule, found = load_rule_text(text, shown, schema, expected_id=file.stem, tables=tables or {})
+        rule, draft, found = read_rule_text(text, shown, schema, expected_id=file.stem, tables=tables or {})
         problems.extend(found)
-        if rule is None:
+        rule_id = rule.id if rule is not None else draft.rule.id if draft is not None else None
+        if rule_id is None:
             continue
-        if rule.id in seen:
-            problems.append(Problem(shown, 1, 1, f"duplicate id '{rule.id}' (also in {seen[rule.id]})"))
+        if rule_id in seen:
+            problems.append(Problem(shown, 1, 1, f"duplicate id '{rule_id}' (also in {seen[rule_id]})"))
             continue
-        seen[rule.id] = shown
-        rules.append(rule)
+        seen[rule_id] = shown
+        if rule is not None:
+            rules.append(rule)
+        else:
+            drafts.append(draft)
     rules.sort(key=lambda r: r.id)
-    return rules, sorted(problems)
+    drafts.sort(key=lambda d: d.rule.id)
+    return rules, drafts, sorted(problems)
 
 
 _table_cache: dict[tuple[str, tuple[tuple[str, int], ...]], tuple[dict[str, Mapping[str, Any]] | None, list[Problem]]] = {}

@@ -9,6 +9,7 @@ tab and the evidence excerpt, already cut into segments so the page only renders
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from bisect import bisect_left
@@ -122,8 +123,6 @@ def _with_published_patterns(rule: Rule) -> Rule:
     The browser has no rules/tables, so its loader leaves `errno: [...]` and the like out;
     the bundle carries what they derived when the site was built.
     """
-    import dataclasses
-
     published = next((r for r in _rules.rules if r.id == rule.id), None)
     if published is None:
         return rule
@@ -133,25 +132,30 @@ def _with_published_patterns(rule: Rule) -> Rule:
 
 
 def check_rule(yaml_text: str, paste: str, schema_json: str) -> str:
-    """The rule playground: every problem `build.py check` would report, and how the rule matches a paste."""
-    from .checks import CHECKS
-    from .loader import load_rule_text
+    """The rule playground: every problem `build.py check` would report, and how the rule matches a paste.
 
-    rule, problems = load_rule_text(yaml_text, "rule.yaml", json.loads(schema_json))
+    A rule with problems is still checked as far as it reads (a Draft, as in `check`);
+    only a rule without problems is run on the paste.
+    """
+    from .checks import check_catalog
+    from .loader import read_rule_text
+
+    rule, draft, problems = read_rule_text(yaml_text, "rule.yaml", json.loads(schema_json))
     out: dict[str, object] = {"rule": rule.id if rule else None, "score": None, "rank": None, "matches": [], "evidence": [], "excerpt": []}
     if rule is not None:
         rule = _with_published_patterns(rule)
-        catalog = {r.id: r for r in _rules.rules if r.id != rule.id}
-        catalog[rule.id] = rule
-        for check in CHECKS:
-            problems.extend(check(rule, catalog))
-        if paste.strip():
-            result = analyse(paste, Catalog(sorted(catalog.values(), key=lambda r: r.id)))
-            offset = utf16_offset(paste)
-            matches = [_match(m, paste, offset) for m in result.matches]
-            out["matches"] = matches
-            for rank, data in enumerate(matches, 1):
-                if data["id"] == rule.id:
-                    out.update(rank=rank, **{key: data[key] for key in ("score", "context", "evidence", "excerpt")})
+    if draft is not None:
+        draft = dataclasses.replace(draft, rule=_with_published_patterns(draft.rule))
+    checked = rule.id if rule else draft.rule.id if draft else None
+    others = [r for r in _rules.rules if r.id != checked]
+    problems += check_catalog([rule] if rule else [], drafts=[draft] if draft else [], beside=others)
+    if rule is not None and paste.strip():
+        result = analyse(paste, Catalog(sorted([*others, rule], key=lambda r: r.id)))
+        offset = utf16_offset(paste)
+        matches = [_match(m, paste, offset) for m in result.matches]
+        out["matches"] = matches
+        for rank, data in enumerate(matches, 1):
+            if data["id"] == rule.id:
+                out.update(rank=rank, **{key: data[key] for key in ("score", "context", "evidence", "excerpt")})
     out["problems"] = [{"line": p.line, "column": p.column, "message": p.message, "text": str(p)} for p in sorted(problems)]
     return json.dumps(out)

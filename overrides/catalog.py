@@ -6,7 +6,7 @@ from pathlib import Path
 
 from engine.checks import check_catalog
 from engine.compile import Problem
-from engine.loader import load_rules
+from engine.loader import read_rules
 from engine.model import Rule
 
 __all__ = ["load_and_check"]
@@ -18,6 +18,6 @@ def load_and_check(rules_dir: Path, thorough: bool = True) -> tuple[list[Rule], 
     `thorough` adds what only `check` and the tests need: timed regex runs and
     every example ranked against the whole catalog. The build runs the rest.
     """
-    rules, problems = load_rules(rules_dir)
-    # Check what did load even when some files are broken, so one run shows everything.
-    return rules, sorted(problems + check_catalog(rules, thorough=thorough))
+    rules, drafts, problems = read_rules(rules_dir)
+    # The drafts of broken files are checked too, so one run shows everything.
+    return rules, sorted(problems + check_catalog(rules, thorough=thorough, drafts=drafts))
