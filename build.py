@@ -181,7 +181,9 @@ def cmd_check(args: argparse.Namespace) -> int:
         print(problem, flush=True)
     took = time.perf_counter() - start
     if problems:
-        print(f"{len(problems)} problem(s) in {len(rules)} loaded rule(s) ({took:.1f}s)", file=sys.stderr)
+        files = len({p.path for p in problems})
+        print(f"{len(problems)} problem(s) in {files} file(s), all found in one pass; "
+              f"{len(rules)} rule(s) without problems ({took:.1f}s)", file=sys.stderr)
         return 1
     print(f"{len(rules)} rules OK ({took:.1f}s)", file=sys.stderr)
     return 0
