@@ -250,12 +250,13 @@ def compile_rule(data: dict[str, Any], file: str, where: Locator,
 
 
 def compile_draft(data: dict[str, Any], file: str, where: Locator,
-                  tables: Mapping[str, Mapping[str, Any]] | None = None) -> tuple[Draft | None, list[Problem]]:
+                  tables: Mapping[str, Mapping[str, Any]] | None = None, whole: bool = True) -> tuple[Draft | None, list[Problem]]:
     """compile_rule, but the Rule is built from what compiled even when some patterns did not.
 
-    `data` may lack fields (the loader removes the parts with schema problems and
-    reports those itself); a pattern entry that is not a mapping was set aside
-    by the loader and is skipped, keeping the others' places. None without an id.
+    Unless `whole`, `data` is what is left of a file once the loader removed the parts
+    with schema problems (and reported them): fields may be missing, and a pattern entry
+    that is not a mapping was set aside, so it is skipped and the others keep their places.
+    None without an id.
     """
     problems: list[Problem] = []
     if not isinstance(data.get("id"), str):
@@ -273,7 +274,7 @@ def compile_draft(data: dict[str, Any], file: str, where: Locator,
     if not left_out and not unresolved:
         patterns += tuple(_declared_patterns(data, patterns, file, where, problems))
     excludes = _patterns(match.get("exclude", []), ("match", "exclude"), file, where, problems, left_out)
-    if not patterns and not left_out and "match" in data:
+    if not patterns and not left_out and whole:
         line, col = where.at(("match",))
         problems.append(Problem(file, line, col, f"match: expected patterns or a table reference ({', '.join(KINDS)})"))
     fixes = data.get("fixes", {})

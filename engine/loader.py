@@ -220,7 +220,7 @@ def _read_rule_text(text: str, file: str, schema: dict[str, Any], expected_id: s
     match = sound.get("match", {})
     if tables is None and any(kind in match for kind in KINDS):
         tables, _ = load_tables()  # their own problems are reported by load_rules and the tests
-    draft, compile_problems = compile_draft(sound, file, where, tables)
+    draft, compile_problems = compile_draft(sound, file, where, tables, whole=not issues)
     problems = sorted(problems + compile_problems)
     if problems:
         return None, draft, problems
@@ -253,7 +253,7 @@ def _sound_parts(data: dict[str, Any], schema: dict[str, Any], issues: list[Any]
 def _cut(data: dict[str, Any], path: Path) -> bool:
     """Remove the part at `path`: its mapping field, or its pattern entry. Whether anything was removed."""
     first_index = next((n for n, part in enumerate(path) if not isinstance(part, str)), len(path))
-    if first_index == 2 and path[:2] in _ENTRY_BY_ENTRY:
+    if first_index == 2 and len(path) > 2 and path[:2] in _ENTRY_BY_ENTRY:
         entries = data.get("match", {}).get(path[1]) if isinstance(data.get("match"), dict) else None
         if isinstance(entries, list) and isinstance(path[2], int) and 0 <= path[2] < len(entries) and entries[path[2]] is not _SET_ASIDE:
             entries[path[2]] = _SET_ASIDE

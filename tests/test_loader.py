@@ -230,3 +230,34 @@ def test_no_message_prints_a_python_none(tmp_path, monkeypatch):
     assert len(messages) > 100
     assert [m for m in messages if re.search(r"\bNone\b", m)] == []
     assert all(re.match(r"[^:]+:\d+:\d+: \S", m) for m in messages)
+
+
+def _sample(**changes):
+    text = (BROKEN / "wrong-type.yaml").read_text(encoding="utf-8").replace("id: wrong-type", "id: sample")
+    for old, new in changes.items():
+        assert old in text
+        text = text.replace(old, new)
+    return text
+
+
+SAMPLE_PATTERNS = "  patterns:\n    - regex: '\\bSAMPLEFAIL\\b'\n      weight: high\n    - literal: sample failure\n      weight: 0.8\n"
+
+
+def test_set_aside_patterns_keep_the_others_in_their_places():
+    from engine.checks import check_catalog
+    from engine.loader import read_rule_text
+
+    text = _sample(**{SAMPLE_PATTERNS: "  patterns: [1, {literal: SAMPLEFAIL}]\n  exclude: [3, {regex: '(b+)+c'}]\n"})
+    rule, draft, problems = read_rule_text(text, "r.yaml", load_schema(), expected_id="sample")
+    assert rule is None and draft.left_out == ("match.patterns[0]", "match.exclude[0]")
+    assert [str(p) for p in problems] == ["r.yaml:8:14: match.patterns[0]: expected a mapping, got number 1",
+                                          "r.yaml:9:13: match.exclude[0]: expected a mapping, got number 3"]
+    later = [str(p) for p in check_catalog([], drafts=[draft]) if p.message.startswith("match.exclude")]
+    assert later == ["r.yaml:9:24: match.exclude[1].regex: regex is prone to catastrophic backtracking: "
+                     "a repeated group contains another unbounded repeat (like (a+)+); make the inner part unambiguous or bounded"]
+
+
+def test_a_part_left_out_for_its_schema_problem_is_reported_once():
+    rule, problems = load_rule_text(_sample(**{SAMPLE_PATTERNS: "  patterns: []\n"}), "r.yaml", load_schema(), expected_id="sample")
+    assert rule is None
+    assert [str(p) for p in problems] == ["r.yaml:8:13: match.patterns: expected at least 1 item, got 0"]
