@@ -251,6 +251,16 @@ def check_schema(schema: Any) -> Any:
     return schema
 
 
+def _did_you_mean(value: Any, options: list[Any]) -> str:
+    """' (did you mean X?)' for text close to one of the allowed values, else ''."""
+    if not isinstance(value, str):
+        return ""
+    import difflib  # only when reporting a mistake
+
+    close = difflib.get_close_matches(value, [o for o in options if isinstance(o, str)], n=1)
+    return f" (did you mean {close[0]}?)" if close else ""
+
+
 class _Validator:
     def __init__(self, root: dict[str, Any]) -> None:
         self.root = root
@@ -286,17 +296,12 @@ class _Validator:
         if "anyOf" in schema:
             if not any(self.fits(value, s) for s in schema["anyOf"]):
                 wanted = " or ".join(self._expected(self.resolve(s)) for s in schema["anyOf"])
-                self.add(path, f"expected {wanted}, got {_describe(value)}")
+                options = [o for s in schema["anyOf"] for o in self.resolve(s).get("enum", ())]
+                self.add(path, f"expected {wanted}, got {_describe(value)}{_did_you_mean(value, options)}")
                 return
         if "enum" in schema and not any(_same(value, option) for option in schema["enum"]):
             options = ", ".join(str(o) for o in schema["enum"])
-            hint = ""
-            if isinstance(value, str):
-                import difflib  # only when reporting a mistake
-
-                close = difflib.get_close_matches(value, [str(o) for o in schema["enum"]], n=1)
-                hint = f" (did you mean {close[0]}?)" if close else ""
-            self.add(path, f"expected one of {options}, got {_describe(value)}{hint}")
+            self.add(path, f"expected one of {options}, got {_describe(value)}{_did_you_mean(value, schema['enum'])}")
             return
         if "type" in schema:
             types = schema["type"] if isinstance(schema["type"], list) else [schema["type"]]
