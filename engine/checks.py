@@ -289,6 +289,7 @@ def _ranked_without(rule: Rule, catalog: dict[str, Rule], left_out: tuple[str, .
     yield from _example_runtimes(rule)
     if not rule.patterns:
         return  # nothing to rank with; the patterns' own problems are reported
-    note = f" (ranked without {', '.join(left_out)}, which {'has' if len(left_out) == 1 else 'have'} a problem)"
+    named = ", ".join(left_out[:3]) + (f" and {len(left_out) - 3} more" if len(left_out) > 3 else "")
+    note = f" (ranked without {named}, which {'has' if len(left_out) == 1 else 'have'} a problem)"
     for problem in _rankings(rule, catalog):
         yield Problem(problem.path, problem.line, problem.column, problem.message + note)
