@@ -1,0 +1,101 @@
+"""The installed package on its own: the wheel built as `pip install .` builds it, installed
+into a fresh virtualenv with no index and no PyYAML, run from a folder outside the checkout."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from engine.loader import load_rules
+from overrides import assets
+
+ROOT = Path(__file__).resolve().parent.parent
+
+RESET = "Error: read ECONNRESET\n    at TLSWrap.onStreamRead (node:internal/stream_base_commons:216:20) {\n  errno: -104,\n  code: 'ECONNRESET',\n  syscall: 'read'\n}\n"
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory) -> Path:
+    return assets.build_wheel(ROOT, tmp_path_factory.mktemp("wheel"))
+
+
+@pytest.fixture(scope="module")
+def venv(wheel, tmp_path_factory) -> Path:
+    """A fresh virtualenv with only the wheel installed (no index: nothing comes from a network)."""
+    where = tmp_path_factory.mktemp("venv") / "env"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(where)], check=True, timeout=300)
+    python = where / "bin" / "python"
+    proc = subprocess.run(
+        [sys.executable, "-m", "pip", "--python", str(python), "install", "--quiet", "--no-index", "--no-deps", str(wheel)],
+        capture_output=True, text=True, timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr
+    return where
+
+
+@pytest.fixture()
+def elsewhere(tmp_path) -> Path:
+    """A working folder outside the checkout, with an error log in it."""
+    (tmp_path / "error.log").write_text(RESET, encoding="utf-8")
+    return tmp_path
+
+
+def _run(args: list[str], cwd: Path, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV")}
+    return subprocess.run(args, input=stdin, capture_output=True, text=True, cwd=cwd, env=env, timeout=300)
+
+
+def test_the_wheel_carries_the_bundle_of_the_checkouts_rules(wheel):
+    names = zipfile.ZipFile(wheel).namelist()
+    assert "errata_engine/rules.json" in names and "errata_engine/__main__.py" in names
+    assert not any(n.startswith(("engine/", "rules/", "tests/")) for n in names)  # no generic top-level name
+    rules, problems = load_rules(ROOT / "rules")
+    assert not problems
+    # The same JSON the site ships as runtime/rules.json, compiled when the wheel was built.
+    assert zipfile.ZipFile(wheel).read("errata_engine/rules.json") == assets.rules_bundle(rules)
+
+
+def test_installed_command_diagnoses_from_another_folder_without_yaml(venv, elsewhere):
+    assert _run([str(venv / "bin" / "python"), "-c", "import yaml"], elsewhere).returncode != 0  # no PyYAML here
+    proc = _run([str(venv / "bin" / "errata"), "diagnose", "error.log"], elsewhere)
+    assert proc.returncode == 0, proc.stderr
+    assert "1. ECONNRESET" in proc.stdout and "https://errata-dev.github.io/errata/errors/econnreset/" in proc.stdout
+    assert "       1 | Error: read ECONNRESET" in proc.stdout
+    assert proc.stderr == ""
+
+
+def test_installed_module_answers_json_on_standard_input(venv, elsewhere):
+    proc = _run([str(venv / "bin" / "python"), "-m", "errata_engine", "diagnose", "--json"], elsewhere, stdin=RESET)
+    assert proc.returncode == 0, proc.stderr
+    first = json.loads(proc.stdout)["matches"][0]
+    assert first["id"] == "econnreset" and first["url"] == "errors/econnreset/" and first["context"] == "node"
+    assert first["page"] == "https://errata-dev.github.io/errata/errors/econnreset/"
+    assert RESET[first["evidence"][0]["start"]:first["evidence"][0]["end"]] == first["evidence"][0]["text"]
+
+
+def test_installed_command_exit_codes(venv, elsewhere):
+    errata = str(venv / "bin" / "errata")
+    assert _run([errata, "diagnose", "--json"], elsewhere, stdin="KeyError: 'timeout'\n").returncode == 1
+    assert _run([errata, "diagnose", "missing.log"], elsewhere).returncode == 2
+    usage = _run([errata, "diagnose", "--bogus"], elsewhere)
+    assert usage.returncode == 2 and usage.stderr.startswith("usage: errata ")
+    assert _run([errata, "redact"], elsewhere, stdin="key sk-ant-api03-" + "a" * 90 + "\n").returncode == 0
+
+
+def test_rules_folder_without_pyyaml_is_a_message_and_exit_2(venv, elsewhere):
+    proc = _run([str(venv / "bin" / "errata"), "diagnose", "--rules", str(ROOT / "rules"), "error.log"], elsewhere)
+    assert proc.returncode == 2
+    assert "needs PyYAML" in proc.stderr and "pip install 'errata-engine[yaml]'" in proc.stderr
+    assert "Traceback" not in proc.stderr and proc.stdout == ""
+
+
+def test_help_names_the_installed_command(venv, elsewhere):
+    proc = _run([str(venv / "bin" / "errata"), "diagnose", "--help"], elsewhere)
+    assert proc.returncode == 0 and proc.stdout.startswith("usage: errata diagnose")
+    assert "CONTRACT" not in proc.stdout and "  page " in proc.stdout
