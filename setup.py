@@ -3,7 +3,8 @@
 The installed `errata` command then diagnoses with no YAML and no PyYAML: the wheel
 carries errata_engine/rules.json, the same JSON the site ships (engine/bundle.py),
 made from the rules of the checkout the wheel is built from. It is never committed,
-so it cannot go stale. Rules with problems stop the build, listed as `build.py check`
+so it cannot go stale. Beside it, errata_engine/rules/ holds the schema and the error
+tables, for `--rules DIR`. Rules with problems stop the build, listed as `build.py check`
 would list them. PyYAML comes from [build-system] requires.
 
 The site builds its copy with ERRATA_WHEEL_WITHOUT_RULES=1: the browser fetches the
@@ -15,6 +16,7 @@ inside would be 150 KB more to download per visitor, and every rule edit under
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 from pathlib import Path
 
@@ -47,9 +49,18 @@ class BuildPyWithRules(build_py):
             raise SystemExit(f"the rules have {len(problems)} problem(s); the wheel would carry a broken bundle:\n{listed}")
         if not rules:
             raise SystemExit(f"no rules in {ROOT / 'rules'}: the wheel would diagnose nothing")
-        target = Path(self.build_lib) / PACKAGE / "rules.json"
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(encode_bundle(rules, __version__))
+        package = Path(self.build_lib) / PACKAGE
+        package.mkdir(parents=True, exist_ok=True)
+        (package / "rules.json").write_bytes(encode_bundle(rules, __version__))
+        # What reading other rules needs (`errata diagnose --rules DIR`): the schema and the
+        # error tables that `match: {errno: [...]}` and its kin refer to (engine/loader.py).
+        data = package / "rules"
+        shutil.rmtree(data, ignore_errors=True)
+        (data / "tables").mkdir(parents=True)
+        shutil.copy2(ROOT / "rules" / "schema.json", data / "schema.json")
+        for table in sorted((ROOT / "rules" / "tables").glob("*")):
+            if table.suffix in (".yaml", ".json"):
+                shutil.copy2(table, data / "tables" / table.name)
 
 
 setup(cmdclass={"build_py": BuildPyWithRules})

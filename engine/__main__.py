@@ -95,7 +95,11 @@ def _yaml_rules(folder: Path) -> list[Rule] | None:
         print(f"error: reading the YAML rules in {folder} needs PyYAML, which is not installed: "
               "pip install 'errata-engine[yaml]' (or pip install PyYAML==6.0.3)", file=sys.stderr)
         return None
-    rules, problems = load_rules(folder)
+    try:
+        rules, problems = load_rules(folder)
+    except OSError as exc:  # the schema missing or unreadable: this installation is incomplete
+        print(f"error: cannot read the rules in {folder}: {exc}", file=sys.stderr)
+        return None
     if problems:
         for problem in problems:
             print(problem, file=sys.stderr)

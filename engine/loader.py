@@ -19,7 +19,11 @@ from .schema import Path, SchemaError, check_schema, validate
 __all__ = ["DEFAULT_RULES", "RulesError", "load_rule_text", "load_rules", "load_schema", "load_tables"]
 
 _ROOT = FsPath(__file__).resolve().parent.parent
-DEFAULT_RULES = _ROOT / "rules"
+# A checkout's rules/ beside engine/. An installed package has its own rules/ folder
+# instead, with schema.json and tables/ (setup.py puts them there) but no rule files:
+# `errata diagnose --rules DIR` reads DIR's rules against them.
+_PACKAGED = FsPath(__file__).resolve().parent / "rules"
+DEFAULT_RULES = _PACKAGED if _PACKAGED.is_dir() else _ROOT / "rules"
 
 # Rules need about five levels and a few hundred nodes; these caps keep alias
 # bombs, deep nesting and huge files from costing time, memory or a traceback.

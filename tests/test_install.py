@@ -46,14 +46,30 @@ def elsewhere(tmp_path) -> Path:
     return tmp_path
 
 
-def _run(args: list[str], cwd: Path, stdin: str = "") -> subprocess.CompletedProcess[str]:
+def _run(args: list[str], cwd: Path, stdin: str = "", path: Path | None = None) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV")}
+    if path is not None:
+        env["PYTHONPATH"] = str(path)
     return subprocess.run(args, input=stdin, capture_output=True, text=True, cwd=cwd, env=env, timeout=300)
+
+
+@pytest.fixture()
+def with_pyyaml(tmp_path) -> Path:
+    """A folder that lends the installed command this interpreter's PyYAML (no index to install it from)."""
+    import yaml
+
+    lent = tmp_path / "lent"
+    lent.mkdir()
+    (lent / "yaml").symlink_to(Path(yaml.__file__).parent)
+    return lent
 
 
 def test_the_wheel_carries_the_bundle_of_the_checkouts_rules(wheel):
     names = zipfile.ZipFile(wheel).namelist()
     assert "errata_engine/rules.json" in names and "errata_engine/__main__.py" in names
+    # for --rules DIR: the schema and the error tables, no rule files
+    assert "errata_engine/rules/schema.json" in names and "errata_engine/rules/tables/errno.yaml" in names
+    assert not any(n.startswith("errata_engine/rules/") and n.count("/") == 2 and n.endswith(".yaml") for n in names)
     assert not any(n.startswith(("engine/", "rules/", "tests/")) for n in names)  # no generic top-level name
     rules, problems = load_rules(ROOT / "rules")
     assert not problems
@@ -99,3 +115,21 @@ def test_help_names_the_installed_command(venv, elsewhere):
     proc = _run([str(venv / "bin" / "errata"), "diagnose", "--help"], elsewhere)
     assert proc.returncode == 0 and proc.stdout.startswith("usage: errata diagnose")
     assert "CONTRACT" not in proc.stdout and "  page " in proc.stdout
+
+
+def test_installed_command_reads_a_folder_of_rule_files_with_pyyaml(venv, elsewhere, with_pyyaml):
+    # A folder with one rule and nothing else: the schema and the errno table it refers to
+    # (match: {errno: [ECONNRESET]}) come with the package.
+    mine = elsewhere / "my-rules"
+    mine.mkdir()
+    (mine / "econnreset.yaml").write_bytes((ROOT / "rules" / "econnreset.yaml").read_bytes())
+    assert "errno:" in (mine / "econnreset.yaml").read_text()
+    errata = str(venv / "bin" / "errata")
+    proc = _run([errata, "diagnose", "--json", "--rules", "my-rules", "error.log"], elsewhere, path=with_pyyaml)
+    assert proc.returncode == 0, proc.stderr
+    assert [m["id"] for m in json.loads(proc.stdout)["matches"]] == ["econnreset"]
+    (elsewhere / "empty").mkdir()
+    empty = _run([errata, "diagnose", "--rules", "empty", "error.log"], elsewhere, path=with_pyyaml)
+    assert empty.returncode == 2 and "empty: no rule files" in empty.stderr
+    broken = _run([errata, "diagnose", "--rules", str(ROOT / "tests" / "broken_rules"), "error.log"], elsewhere, path=with_pyyaml)
+    assert broken.returncode == 2 and "bad-regex.yaml:9:23: " in broken.stderr and "Traceback" not in broken.stderr
