@@ -224,3 +224,42 @@ def test_text_report_marks_spans_on_several_lines_once_per_line():
         "       3 |   code: 'ECONNRESET',",
         "         |          ^^^^^^^^^^",
     ]
+
+
+def test_json_page_follows_the_configured_site_url(monkeypatch, capsys, tmp_path):
+    from engine import __main__ as cli
+
+    paste = tmp_path / "paste.txt"
+    paste.write_text(RESET)
+    monkeypatch.setattr(cli, "SITE_URL", "https://example.org/docs/")
+    assert cli.main(["diagnose", "--json", str(paste)]) == 0
+    first = json.loads(capsys.readouterr().out)["matches"][0]
+    assert first["url"] == "errors/econnreset/" and first["page"] == "https://example.org/docs/errors/econnreset/"
+    assert list(first)[:5] == ["id", "title", "score", "url", "page"]
+    monkeypatch.setattr(cli, "SITE_URL", "")  # no site configured: only the contract's relative url
+    assert cli.main(["diagnose", "--json", str(paste)]) == 0
+    assert "page" not in json.loads(capsys.readouterr().out)["matches"][0]
+
+
+def test_a_packaged_bundle_is_used_before_rules_and_a_broken_one_is_exit_2(monkeypatch, capsys, tmp_path):
+    from engine import bundle
+    from engine.loader import load_rules
+
+    paste = tmp_path / "paste.txt"
+    paste.write_text(RESET)
+    rules, _ = load_rules(None)
+    packaged = tmp_path / "rules.json"
+    # Only one rule in the bundle: the answer must come from it, not from rules/.
+    packaged.write_bytes(bundle.encode_bundle([r for r in rules if r.id == "econnrefused"], "0"))
+    monkeypatch.setattr(bundle, "PACKAGED_BUNDLE", packaged)
+    from engine import __main__ as cli
+
+    assert cli.main(["diagnose", "--json", str(paste)]) == 1
+    assert json.loads(capsys.readouterr().out)["matches"] == []
+    packaged.write_bytes(b"\x00not json")
+    assert cli.main(["diagnose", str(paste)]) == 2
+    err = capsys.readouterr().err
+    assert "packaged rules bundle" in err and "not JSON" in err and "reinstall" in err
+    packaged.write_text('{"rules": [{"id": "x"}]}')
+    assert cli.main(["diagnose", str(paste)]) == 2
+    assert "rule 0 (x) is malformed" in capsys.readouterr().err
