@@ -14,9 +14,9 @@ from pathlib import Path
 
 from . import MATCH_THRESHOLD, SITE_URL, __version__
 from .bundle import packaged_rules
-from .loader import DEFAULT_RULES, load_rules
+from .loader import DEFAULT_RULES, load_rules, yaml_available
 from .match import analyse
-from .model import Rule
+from .model import Match, Rule
 from .report import fix_text, render
 
 __all__ = ["main"]
@@ -89,9 +89,7 @@ def _read_or_report(paths: Sequence[str], whole: bool = False) -> str | None:
 
 def _yaml_rules(folder: Path) -> list[Rule] | None:
     """The rules of a folder of YAML files, or None after saying on stderr why there are none."""
-    try:
-        import yaml  # noqa: F401  (the loader imports it where it reads a file)
-    except ImportError:
+    if not yaml_available():
         print(f"error: reading the YAML rules in {folder} needs PyYAML, which is not installed: "
               "pip install 'errata-engine[yaml]' (or pip install PyYAML==6.0.3)", file=sys.stderr)
         return None
@@ -127,7 +125,7 @@ def _rules(folder: str | None) -> list[Rule] | None:
     return bundled if bundled is not None else _yaml_rules(DEFAULT_RULES)
 
 
-def _match_json(match) -> dict[str, object]:  # type: ignore[no-untyped-def]
+def _match_json(match: Match) -> dict[str, object]:
     """A match as JSON, with `page` (its absolute address) after `url` when the site has one."""
     out: dict[str, object] = {}
     for key, value in match.to_json().items():

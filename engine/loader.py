@@ -16,7 +16,7 @@ from .tables import KINDS, file_schema, index_tables, row_shape
 from .model import Rule
 from .schema import Path, SchemaError, check_schema, validate
 
-__all__ = ["DEFAULT_RULES", "RulesError", "load_rule_text", "load_rules", "load_schema", "load_tables"]
+__all__ = ["DEFAULT_RULES", "RulesError", "load_rule_text", "load_rules", "load_schema", "load_tables", "yaml_available"]
 
 _ROOT = FsPath(__file__).resolve().parent.parent
 # A checkout's rules/ beside engine/. An installed package has its own rules/ folder
@@ -32,6 +32,15 @@ MAX_DEPTH = 20
 MAX_NODES = 10_000
 # The error tables are maintained data, reviewed like code, but still read with caps.
 TABLE_MAX_BYTES = 1024 * 1024
+
+
+def yaml_available() -> bool:
+    """Whether PyYAML can be imported: reading rule files needs it, an installed bundle does not."""
+    try:
+        import yaml  # noqa: F401
+    except ImportError:
+        return False
+    return True
 
 
 def load_schema(directory: FsPath | None = None) -> dict[str, Any]:
