@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -133,3 +134,16 @@ def test_installed_command_reads_a_folder_of_rule_files_with_pyyaml(venv, elsewh
     assert empty.returncode == 2 and "empty: no rule files" in empty.stderr
     broken = _run([errata, "diagnose", "--rules", str(ROOT / "tests" / "broken_rules"), "error.log"], elsewhere, path=with_pyyaml)
     assert broken.returncode == 2 and "bad-regex.yaml:9:23: " in broken.stderr and "Traceback" not in broken.stderr
+
+
+def test_a_wheel_built_from_the_sdist_carries_the_same_bundle(tmp_path, wheel):
+    # `pip install errata-engine` from a source release builds the wheel from the sdist:
+    # the rules must travel in it (MANIFEST.in), or the bundle step would find none.
+    proc = subprocess.run([sys.executable, "-P", "-m", "build", "--outdir", str(tmp_path), str(ROOT)],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=600)
+    shutil.rmtree(ROOT / "build", ignore_errors=True)
+    shutil.rmtree(ROOT / "errata_engine.egg-info", ignore_errors=True)
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
+    (from_sdist,) = tmp_path.glob("errata_engine-*.whl")
+    bundle = "errata_engine/rules.json"
+    assert zipfile.ZipFile(from_sdist).read(bundle) == zipfile.ZipFile(wheel).read(bundle)
