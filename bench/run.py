@@ -209,6 +209,33 @@ def bench_engine(quick: bool) -> None:
                        for i in range(1_000_000 // 70))[: 1_000_000 - len(sample)] + sample
     real, many = best_of_pair(lambda: analyse(distinct, rules), lambda: analyse(distinct, big), 1 if quick else 3)
     row("engine", "3,000 rules vs real catalog: 1 MB log, every line distinct", f"{many / real:.2f}x ({many * 1000:,.0f} vs {real * 1000:,.0f} ms)")
+    bench_cli_start(quick)
+
+
+def bench_cli_start(quick: bool) -> None:
+    """`errata diagnose` on one short paste, start to exit: installed (the wheel's rules bundle)
+    against the checkout's `python -m engine` (reading rules/ as YAML), in the same run."""
+    from overrides import assets
+
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        wheel = assets.build_wheel(ROOT, work / "wheel")
+        env_dir = work / "env"
+        subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(env_dir)], check=True)
+        subprocess.run([sys.executable, "-m", "pip", "--python", str(env_dir / "bin" / "python"), "install", "--quiet",
+                        "--no-index", "--no-deps", str(wheel)], check=True)
+        paste = work / "error.log"
+        paste.write_text(RESET + "\n", encoding="utf-8")
+
+        def start(args: list[str], cwd: Path) -> None:
+            subprocess.run(args, cwd=cwd, check=True, stdout=subprocess.DEVNULL)
+
+        repeat = 3 if quick else 5
+        bundled = best_of(lambda: start([str(env_dir / "bin" / "errata"), "diagnose", str(paste)], work), repeat)
+        yaml = best_of(lambda: start([sys.executable, "-m", "engine", "diagnose", str(paste)], ROOT), repeat)
+        bare = best_of(lambda: start([sys.executable, "-c", "pass"], work), repeat)
+    row("engine", "CLI start to answer: installed (bundle) vs checkout (YAML)",
+        f"{bundled * 1000:,.0f} vs {yaml * 1000:,.0f} ms (bare interpreter {bare * 1000:,.0f} ms)")
 
 
 # --- the browser path ------------------------------------------------------------------------

@@ -9,12 +9,19 @@ if_that_fails), not the rest of its page.
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
 from .keys import Keys
 from .model import Pattern, Rule, pattern_spec
 
-__all__ = ["load_bundle", "rule_from_data", "rule_to_data"]
+__all__ = ["PACKAGED_BUNDLE", "encode_bundle", "load_bundle", "packaged_rules", "rule_from_data", "rule_to_data"]
+
+# Where an installed package keeps the bundle: the wheel's build step (setup.py) writes
+# it there from the rules the wheel was built with. A source checkout has none and
+# reads rules/ instead.
+PACKAGED_BUNDLE = Path(__file__).with_name("rules.json")
 
 
 def _pattern_data(pattern: Pattern) -> dict[str, Any]:
@@ -89,3 +96,29 @@ def load_bundle(bundle: dict[str, Any]) -> list[Rule]:
             name = data.get("id") if isinstance(data, dict) else None
             raise ValueError(f"rules bundle: rule {i} ({name or 'no id'}) is malformed: {type(exc).__name__}: {exc}") from exc
     return rules
+
+
+def encode_bundle(rules: list[Rule], version: str) -> bytes:
+    """The bundle as compact UTF-8 JSON: {"engine": version, "rules": [...]} (what load_bundle reads)."""
+    bundle = {"engine": version, "rules": [rule_to_data(r) for r in rules]}
+    return json.dumps(bundle, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+def packaged_rules() -> list[Rule] | None:
+    """The rules bundled into an installed package, or None when there is no bundle (a source checkout).
+
+    ValueError when the file is there but cannot be read as a bundle.
+    """
+    try:
+        raw = PACKAGED_BUNDLE.read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise ValueError(f"cannot read the packaged rules bundle {PACKAGED_BUNDLE}: {exc.strerror}") from None
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise ValueError(f"the packaged rules bundle {PACKAGED_BUNDLE} is not JSON: {exc}") from None
+    if not isinstance(data, dict) or not isinstance(data.get("rules"), list):
+        raise ValueError(f"the packaged rules bundle {PACKAGED_BUNDLE} has no list of rules")
+    return load_bundle(data)

@@ -18,10 +18,14 @@ from .model import Rule
 from .schema import Path, SchemaError, check_schema, validate
 
 __all__ = ["DEFAULT_RULES", "Draft", "RulesError", "load_rule_text", "load_rules", "load_schema", "load_tables",
-           "read_rule_text", "read_rules"]
+           "read_rule_text", "read_rules", "yaml_available"]
 
 _ROOT = FsPath(__file__).resolve().parent.parent
-DEFAULT_RULES = _ROOT / "rules"
+# A checkout's rules/ beside engine/. An installed package has its own rules/ folder
+# instead, with schema.json and tables/ (setup.py puts them there) but no rule files:
+# `errata diagnose --rules DIR` reads DIR's rules against them.
+_PACKAGED = FsPath(__file__).resolve().parent / "rules"
+DEFAULT_RULES = _PACKAGED if _PACKAGED.is_dir() else _ROOT / "rules"
 
 # Rules need about five levels and a few hundred nodes; these caps keep alias
 # bombs, deep nesting and huge files from costing time, memory or a traceback.
@@ -30,6 +34,15 @@ MAX_DEPTH = 20
 MAX_NODES = 10_000
 # The error tables are maintained data, reviewed like code, but still read with caps.
 TABLE_MAX_BYTES = 1024 * 1024
+
+
+def yaml_available() -> bool:
+    """Whether PyYAML can be imported: reading rule files needs it, an installed bundle does not."""
+    try:
+        import yaml  # noqa: F401
+    except ImportError:
+        return False
+    return True
 
 
 def load_schema(directory: FsPath | None = None) -> dict[str, Any]:

@@ -135,9 +135,9 @@ def timed_risk(regex: re.Pattern[str], size: int = 1000) -> str | None:
 # returns, and a regex search cannot be interrupted from Python. The child reports
 # each pattern before it starts, so the one that hangs is known and killed.
 _CHILD = """
-import json, re, sys
+import importlib, json, re, sys
 sys.path.insert(0, sys.argv[1])
-from engine.redos_timed import timed_risk
+timed_risk = importlib.import_module(sys.argv[2] + ".redos_timed").timed_risk
 for i, source in enumerate(json.loads(sys.stdin.readline())):
     print(json.dumps(["start", i]), flush=True)
     try:
@@ -157,7 +157,8 @@ def _pump(stream, lines: queue.Queue[str | None]) -> None:  # type: ignore[no-un
 def _run_child(sources: list[str], seconds_per_pattern: float, deadline: float) -> tuple[dict[int, str], int | None, int]:
     """Run one child over the sources: its reasons, the index it hung on (if any), and how many it finished."""
     proc = subprocess.Popen(
-        [sys.executable, "-c", _CHILD, str(Path(__file__).resolve().parent.parent)],
+        # The package by its import name: engine/ in the repository, errata_engine when installed.
+        [sys.executable, "-c", _CHILD, str(Path(__file__).resolve().parent.parent), __package__ or "engine"],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
     )
     lines: queue.Queue[str | None] = queue.Queue()

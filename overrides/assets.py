@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from engine import __version__
-from engine.bundle import rule_to_data
+from engine.bundle import encode_bundle
 from engine.model import Rule
 
 __all__ = ["Asset", "AssetError", "PYODIDE_FILES", "build_wheel", "engine_wheel", "pyyaml_wheel",
@@ -39,8 +39,13 @@ class Asset:
     path: Path | None = None
 
 
-def build_wheel(project: Path, out_dir: Path) -> Path:
-    """Build the engine as a pure-Python wheel with `python -m build` (what Pyodide loads)."""
+def build_wheel(project: Path, out_dir: Path, with_rules: bool = True) -> Path:
+    """Build the engine as a pure-Python wheel with `python -m build` (what Pyodide loads).
+
+    `with_rules`: carry the rules bundle compiled from project/rules (setup.py), as the
+    installed command line needs. The site's copy goes without: the browser loads the
+    bundle of the site's rules beside it, and a rule edit must not rebuild the wheel.
+    """
     out_dir.mkdir(parents=True, exist_ok=True)
     for old in out_dir.glob("errata_engine-*.whl"):
         old.unlink()
@@ -49,6 +54,7 @@ def build_wheel(project: Path, out_dir: Path) -> Path:
         proc = subprocess.run(
             [sys.executable, "-P", "-m", "build", "--wheel", "--outdir", tmp, str(project)],
             cwd=tmp, capture_output=True, text=True,
+            env={**os.environ, "ERRATA_WHEEL_WITHOUT_RULES": "0" if with_rules else "1"},
         )
         shutil.rmtree(project / "build", ignore_errors=True)
         if proc.returncode != 0:
@@ -62,10 +68,13 @@ def build_wheel(project: Path, out_dir: Path) -> Path:
 
 
 def _sources_hash(project: Path) -> str:
-    """A digest of everything that goes into the engine wheel (file names and bytes)."""
+    """A digest of everything that goes into the site's engine wheel (file names and bytes).
+
+    Not rules/: the site's wheel is built without the rules bundle (see build_wheel).
+    """
     digest = hashlib.sha256()
     files = [p for p in (project / "engine").rglob("*") if p.is_file() and "__pycache__" not in p.parts]
-    files += [project / "pyproject.toml", project / "README.md"]
+    files += [project / "pyproject.toml", project / "setup.py", project / "README.md"]
     for path in sorted(files):
         digest.update(path.relative_to(project).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()[:16]
@@ -80,7 +89,7 @@ def engine_wheel(project: Path, cache_dir: Path) -> Path:
     # Build beside the slot and rename, so an interrupted build leaves no half a slot.
     staging = Path(tempfile.mkdtemp(prefix=".engine-", dir=_made(cache_dir / "wheels")))
     try:
-        built = build_wheel(project, staging)
+        built = build_wheel(project, staging, with_rules=False)
         for old in slot.parent.glob("engine-*"):
             shutil.rmtree(old, ignore_errors=True)
         staging.chmod(0o755)  # mkdtemp makes it private; the cache is an ordinary folder
@@ -144,9 +153,8 @@ def _pyodide(project: Path, pyodide_dir: Path) -> tuple[str, list[Path]]:
 
 
 def rules_bundle(rules: list[Rule]) -> bytes:
-    """The compact JSON the browser loads (it never parses YAML)."""
-    bundle = {"engine": __version__, "rules": [rule_to_data(r) for r in rules]}
-    return json.dumps(bundle, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    """The compact JSON the browser loads (it never parses YAML); the wheel carries the same for the CLI."""
+    return encode_bundle(rules, __version__)
 
 
 def runtime_assets(rules: list[Rule], *, project: Path, rules_dir: Path, template: Path,

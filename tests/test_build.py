@@ -69,11 +69,28 @@ def test_rules_bundle_is_compact_json_the_engine_reloads(catalog, tmp_path):
 
 
 def test_engine_wheel_is_pure_python(tmp_path):
-    wheel = assets.build_wheel(ROOT, tmp_path)
+    # The site's wheel: engine/ as errata_engine (what worker.js imports), without the rules
+    # bundle the installed command line carries (the browser fetches runtime/rules.json).
+    wheel = assets.build_wheel(ROOT, tmp_path, with_rules=False)
     assert wheel.name.endswith("-py3-none-any.whl")
     names = zipfile.ZipFile(wheel).namelist()
-    assert "engine/match.py" in names and "engine/web.py" in names
-    assert not any(n.startswith(("tests/", "rules/")) or n == "build.py" for n in names)
+    assert "errata_engine/match.py" in names and "errata_engine/web.py" in names
+    assert "errata_engine/rules.json" not in names
+    assert not any(n.startswith(("tests/", "rules/", "engine/")) or n in ("build.py", "setup.py") for n in names)
+    worker = (ROOT / "docs" / "assets" / "errata" / "worker.js").read_text()
+    assert 'pyimport("errata_engine.web")' in worker
+
+
+def test_site_wheel_cache_key_follows_the_engine_not_the_rules(tmp_path):
+    for name in ("engine", "rules"):
+        shutil.copytree(ROOT / name, tmp_path / name, ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("pyproject.toml", "setup.py", "README.md"):
+        shutil.copy(ROOT / name, tmp_path / name)
+    before = assets._sources_hash(tmp_path)
+    (tmp_path / "rules" / "econnreset.yaml").write_text("# edited\n", encoding="utf-8")
+    assert assets._sources_hash(tmp_path) == before
+    (tmp_path / "setup.py").write_text("# edited\n", encoding="utf-8")
+    assert assets._sources_hash(tmp_path) != before
 
 
 def test_failed_build_leaves_the_previous_site_untouched(tmp_path):

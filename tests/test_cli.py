@@ -1,11 +1,18 @@
-"""The command line of CONTRACT section 2: exit codes, JSON shape, evidence offsets."""
+"""The command line of CONTRACT section 2: exit codes, JSON shape, evidence offsets.
+
+Run from the checkout (python -m engine, rules read from rules/); tests/test_install.py
+runs the installed command.
+"""
 
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
+
+from engine import SITE_URL
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -23,12 +30,15 @@ def test_json_output_has_the_contract_shape_and_offsets():
     out = json.loads(proc.stdout)
     assert set(out) == {"engine", "matches"}
     first = out["matches"][0]
-    # CONTRACT section 2: the six keys, plus the additions "facts" and "fix".
-    assert set(first) == {"id", "title", "score", "url", "context", "evidence", "facts", "fix"}
+    # CONTRACT section 2: the six keys, plus the additions "facts", "fix" and "page".
+    assert set(first) == {"id", "title", "score", "url", "page", "context", "evidence", "facts", "fix"}
     assert first["facts"] == {"syscall": "read", "errno": "-104"}
     assert first["fix"]["runtime"] == "node" and first["fix"]["text"].strip()
     assert all(isinstance(v, str) for v in first["facts"].values())
     assert first["id"] == "econnreset" and first["url"] == "errors/econnreset/" and first["context"] == "node"
+    # url stays relative to the site root; page is the absolute address the readable report prints.
+    assert first["page"] == SITE_URL + "errors/econnreset/" and first["page"].startswith("https://")
+    assert first["page"] in run("diagnose", stdin=RESET).stdout.decode()
     assert 0 <= first["score"] <= 1
     for ev in first["evidence"]:
         assert set(ev) == {"start", "end", "text"}
@@ -159,3 +169,97 @@ def test_text_report_marks_every_span_of_a_line_in_one_excerpt():
     text = "Error: connect ECONNREFUSED ::1:3000 ECONNREFUSED\n"
     rows = _evidence_rows(run("diagnose", stdin=text).stdout.decode())
     assert sum(1 for row in rows if "| Error: connect" in row) == 1, rows
+
+
+def test_a_rules_folder_without_rules_is_an_error_naming_it(tmp_path):
+    (tmp_path / "notes.txt").write_text("not a rule\n")
+    proc = run("diagnose", "--rules", str(tmp_path), stdin=RESET)
+    assert proc.returncode == 2 and proc.stdout == b""
+    err = proc.stderr.decode()
+    assert str(tmp_path) in err and "no rule files" in err and "Traceback" not in err
+
+
+def test_a_missing_rules_folder_is_an_error_naming_it(tmp_path):
+    proc = run("diagnose", "--rules", str(tmp_path / "nowhere"), stdin=RESET)
+    assert proc.returncode == 2
+    assert str(tmp_path / "nowhere") in proc.stderr.decode() and "not a directory of rules" in proc.stderr.decode()
+
+
+def test_rules_folder_without_pyyaml_is_a_clear_message_and_exit_2(tmp_path):
+    # A stand-in `yaml` that is not there: a package on the path whose import fails as a missing one would.
+    blocker = tmp_path / "blocker"
+    blocker.mkdir()
+    (blocker / "sitecustomize.py").write_text(
+        "import sys\n"
+        "class _NoYaml:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name == 'yaml' or name.startswith('yaml.'):\n"
+        "            raise ModuleNotFoundError(\"No module named 'yaml'\", name='yaml')\n"
+        "        return None\n"
+        "sys.meta_path.insert(0, _NoYaml())\n"
+    )
+    proc = subprocess.run([sys.executable, "-m", "engine", "diagnose", "--rules", "rules"], input=RESET.encode(),
+                          capture_output=True, cwd=ROOT, timeout=120, env={**os.environ, "PYTHONPATH": str(blocker)})
+    err = proc.stderr.decode()
+    assert proc.returncode == 2, err
+    assert "needs PyYAML" in err and "errata-engine[yaml]" in err and "Traceback" not in err
+
+
+def test_help_describes_the_json_and_exit_codes_in_its_own_words():
+    out = run("diagnose", "--help").stdout.decode()
+    assert "CONTRACT" not in out
+    for field in ("id", "title", "score", "url", "page", "context", "evidence", "facts", "fix"):
+        assert f"\n  {field} " in out, field
+    assert "exit status: 0 when a rule matched, 1 when none did, 2 on bad usage" in out
+    assert out.startswith("usage: python -m engine diagnose")
+
+
+def test_text_report_marks_spans_on_several_lines_once_per_line():
+    text = "Error: read ECONNRESET ECONNRESET\n  errno: -104,\n  code: 'ECONNRESET',\n"
+    assert _evidence_rows(run("diagnose", stdin=text).stdout.decode()) == [
+        "       1 | Error: read ECONNRESET ECONNRESET",
+        "         |             ^^^^^^^^^^ ^^^^^^^^^^",
+        "       2 |   errno: -104,",
+        "         |   ^^^^^^^^^^^",
+        "       3 |   code: 'ECONNRESET',",
+        "         |          ^^^^^^^^^^",
+    ]
+
+
+def test_json_page_follows_the_configured_site_url(monkeypatch, capsys, tmp_path):
+    from engine import __main__ as cli
+
+    paste = tmp_path / "paste.txt"
+    paste.write_text(RESET)
+    monkeypatch.setattr(cli, "SITE_URL", "https://example.org/docs/")
+    assert cli.main(["diagnose", "--json", str(paste)]) == 0
+    first = json.loads(capsys.readouterr().out)["matches"][0]
+    assert first["url"] == "errors/econnreset/" and first["page"] == "https://example.org/docs/errors/econnreset/"
+    assert list(first)[:5] == ["id", "title", "score", "url", "page"]
+    monkeypatch.setattr(cli, "SITE_URL", "")  # no site configured: only the contract's relative url
+    assert cli.main(["diagnose", "--json", str(paste)]) == 0
+    assert "page" not in json.loads(capsys.readouterr().out)["matches"][0]
+
+
+def test_a_packaged_bundle_is_used_before_rules_and_a_broken_one_is_exit_2(monkeypatch, capsys, tmp_path):
+    from engine import bundle
+    from engine.loader import load_rules
+
+    paste = tmp_path / "paste.txt"
+    paste.write_text(RESET)
+    rules, _ = load_rules(None)
+    packaged = tmp_path / "rules.json"
+    # Only one rule in the bundle: the answer must come from it, not from rules/.
+    packaged.write_bytes(bundle.encode_bundle([r for r in rules if r.id == "econnrefused"], "0"))
+    monkeypatch.setattr(bundle, "PACKAGED_BUNDLE", packaged)
+    from engine import __main__ as cli
+
+    assert cli.main(["diagnose", "--json", str(paste)]) == 1
+    assert json.loads(capsys.readouterr().out)["matches"] == []
+    packaged.write_bytes(b"\x00not json")
+    assert cli.main(["diagnose", str(paste)]) == 2
+    err = capsys.readouterr().err
+    assert "packaged rules bundle" in err and "not JSON" in err and "reinstall" in err
+    packaged.write_text('{"rules": [{"id": "x"}]}')
+    assert cli.main(["diagnose", str(paste)]) == 2
+    assert "rule 0 (x) is malformed" in capsys.readouterr().err

@@ -5,7 +5,7 @@ import * as protocol from "./protocol.js";
 
 const runtimeURL = new URL("../../runtime/", import.meta.url);
 
-let engine = null; // the engine.web module, once loaded
+let engine = null; // the errata_engine.web module (engine/web.py), once loaded
 let booting = null;
 let timings = null;
 let manifestPromise = null;
@@ -36,7 +36,7 @@ async function boot() {
   const booted = performance.now();
   postMessage(protocol.progress("Loading the rules"));
   pyodide.unpackArchive(await wheel, "wheel");
-  const web = pyodide.pyimport("engine.web");
+  const web = pyodide.pyimport("errata_engine.web");
   const imported = performance.now();
   const count = web.load(await rules);
   engine = web;
