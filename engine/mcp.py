@@ -45,6 +45,9 @@ _PLACEHOLDER = re.compile(r"^(?:<[^>]*>|\[[^\]]*\]|(?i:your)[\w-]*|x{3,}|\*+|\.{
 _AUTH_SCHEME = re.compile(r"^(?:Bearer|Basic|Token)\s+", re.I)
 _SCRIPT = re.compile(r"\.(?:js|mjs|cjs|ts|py|jar|sh|ps1|exe|cmd|bat|rb|php|dll|json|toml|yaml|yml)$", re.I)
 _SAFE_ARG = re.compile(r"^[A-Za-z0-9_@%+=:,./-]+$")
+# A pasted file can be hostile: past these counts the checker stops (and says so) instead of running long.
+MAX_PROBLEMS = 500
+MAX_SECRET_PROBES = 300
 
 
 @dataclass(frozen=True, order=True)
@@ -140,6 +143,7 @@ class _Checker:
         self.committed = committed
         self.file_name = file_name
         self.problems: list[Problem] = []
+        self.probes = 0
 
     def add(self, node: Node | Any, message: str) -> None:
         self.problems.append(Problem(node.line, node.column, message))
@@ -189,6 +193,9 @@ class _Checker:
         if platform is None:
             platform = "windows" if windows_evidence(_strings(servers), self.file_name) else "posix"
         for e in servers.value:
+            if len(self.problems) >= MAX_PROBLEMS:
+                self.add(e, f"stopped after {MAX_PROBLEMS} problems: fix these, then check again")
+                return
             self.server(e.key, e.value, platform)
 
     def server(self, name: str, node: Node, platform: str) -> None:
@@ -330,7 +337,12 @@ class _Checker:
                        f"{self.name} starts the server in, not this file's folder; use an absolute path{alt}")
 
     def secret(self, s: str, where: str, key: str, value: Node) -> None:
-        if not self.committed or not _is_secret(key, value.value, header=where == "header"):
+        if not self.committed:
+            return
+        self.probes += 1
+        if self.probes == MAX_SECRET_PROBES + 1:
+            self.add(value, f"secrets were looked for in the first {MAX_SECRET_PROBES} env and header values only")
+        if self.probes > MAX_SECRET_PROBES or not _is_secret(key, value.value, header=where == "header"):
             return
         committed = _committed_file(self.c)
         place = f" ({_file_label(committed)})" if committed else ""

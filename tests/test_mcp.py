@@ -305,6 +305,17 @@ def test_hostile_nesting_and_size_are_problems_not_tracebacks() -> None:
     assert [str(p) for p in mcp.check(big, "cursor")] == ["1:1: invalid JSON: file is larger than 1024 KB"]
 
 
+def test_a_huge_hostile_file_is_cut_short_and_says_so() -> None:
+    servers = {f"s{i}": {"command": "npx", "args": ["./a.js"]} for i in range(3000)}
+    problems = mcp.check(json.dumps({"mcpServers": servers}), "claude-code", platform="windows")
+    assert len(problems) <= mcp.MAX_PROBLEMS + 10
+    assert problems[-1].message == f"stopped after {mcp.MAX_PROBLEMS} problems: fix these, then check again"
+    env = {f"API_KEY_{i}": f"abcdefghij{i:06d}" for i in range(3000)}
+    problems = mcp.check(json.dumps({"mcpServers": {"a": {"command": "/bin/server", "env": env}}}), "claude-code")
+    assert len(problems) == mcp.MAX_SECRET_PROBES + 1
+    assert f"secrets were looked for in the first {mcp.MAX_SECRET_PROBES} env and header values only" in [p.message for p in problems]
+
+
 @settings(max_examples=200, deadline=None)
 @given(st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=8),
                     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=6), inner, max_size=4), max_leaves=20))
