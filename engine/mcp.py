@@ -220,7 +220,7 @@ class _Checker:
                 close = difflib.get_close_matches(e.key, sorted(known), n=1, cutoff=0.75)
                 hint = close[0] if close else None
             tail = f' (did you mean "{hint}"?)' if hint else ""
-            self.add(e, f'unknown field "{_short(e.key)}" in server "{s}"{tail}: {self.name} reads {_quoted(sorted(known))}')
+            self.add(e, f'unknown field "{_short(e.key)}" in server "{s}"{tail}: {self.name} documents only {_quoted(sorted(known))}')
 
         if not fmt["remote_fields"]:
             remote = next((node.entry(f) for f in ("url", "serverUrl") if node.entry(f) is not None), None)
@@ -591,6 +591,9 @@ def claude_add_command(entry: Entry, scope: str = "local", platform: str = "posi
         for key, value in entry.headers:
             words += [cli["header_flag"], f"{key}: {value_for(key, value, _var_name(entry.name, key), header=True)}"]
         words += [entry.name, entry.url]
-    # A ${...} reference must reach the file as written, so it is always quoted.
-    quoted = [("'" + w + "'" if "${" in w and platform != "windows" else _shell_quote(w, platform)) for w in words]
+    # A ${...} reference must reach the file as written: single quotes keep it as text in
+    # POSIX shells and in PowerShell (cmd.exe has no such quotes, and needs none).
+    quoted = [("'" + w.replace("'", "") + "'" if "${" in w else _shell_quote(w, platform)) for w in words]
+    if platform == "windows" and any("${" in w for w in words):
+        notes.append("the command is written for PowerShell, whose single quotes keep ${...} as text; in cmd.exe leave the quotes out")
     return " ".join(quoted), notes

@@ -82,10 +82,11 @@ def test_claude_add_command_per_scope() -> None:
     assert local == f"claude mcp add --transport stdio --scope local --env GITHUB_PERSONAL_ACCESS_TOKEN={TOKEN} github -- npx -y @modelcontextprotocol/server-github"
     assert notes == []
     project, notes = mcp.claude_add_command(_entry("npx"), "project", "windows")
-    assert project == ('claude mcp add --transport stdio --scope project --env "GITHUB_PERSONAL_ACCESS_TOKEN=${GITHUB_PERSONAL_ACCESS_TOKEN}" '
+    assert project == ("claude mcp add --transport stdio --scope project --env 'GITHUB_PERSONAL_ACCESS_TOKEN=${GITHUB_PERSONAL_ACCESS_TOKEN}' "
                        "github -- cmd /c npx -y @modelcontextprotocol/server-github")
     assert notes == ["GITHUB_PERSONAL_ACCESS_TOKEN: set GITHUB_PERSONAL_ACCESS_TOKEN in the environment Claude Code starts from; "
-                     ".mcp.json holds only ${GITHUB_PERSONAL_ACCESS_TOKEN}"]
+                     ".mcp.json holds only ${GITHUB_PERSONAL_ACCESS_TOKEN}",
+                     "the command is written for PowerShell, whose single quotes keep ${...} as text; in cmd.exe leave the quotes out"]
     remote, _ = mcp.claude_add_command(_entry("sse"), "user")
     assert remote == "claude mcp add --transport sse --scope user asana https://mcp.asana.com/sse"
     with pytest.raises(ValueError):
@@ -248,7 +249,7 @@ def test_secrets_in_a_committed_file() -> None:
         'in a file that is usually committed (.vscode/mcp.json): write "${input:github-personal-access-token}" with a matching '
         '"inputs" entry (VS Code asks once and stores it), or "${env:GITHUB_PERSONAL_ACCESS_TOKEN}"')
     assert _check(text, "claude-code", committed=False) == []
-    assert _check(text, "claude-desktop", platform="posix") == ['8:13: unknown field "type" in server "api": Claude Desktop reads "args", "command" and "env"',
+    assert _check(text, "claude-desktop", platform="posix") == ['8:13: unknown field "type" in server "api": Claude Desktop documents only "args", "command" and "env"',
                                                                  '8:29: server "api" has a "url": Claude Desktop\'s file starts local (stdio) servers; a remote server is added as a custom connector under Settings > Connectors']
     # References and placeholders are what a committed file should hold.
     clean = text.replace(TOKEN, "${GITHUB_PERSONAL_ACCESS_TOKEN}").replace("Bearer sk-ant-api03-" + "x" * 93 + "AA", "Bearer YOUR_API_KEY")
@@ -278,11 +279,11 @@ def test_unknown_fields_and_a_whole_command_line() -> None:
         }
         """, "windsurf") == [
         '4:13: server "tool" has no "command" (or "serverUrl" for a remote server)',
-        '4:14: unknown field "comand" in server "tool" (did you mean "command"?): Windsurf reads "args", "command", "env", "headers", "serverUrl" and "url"',
+        '4:14: unknown field "comand" in server "tool" (did you mean "command"?): Windsurf documents only "args", "command", "env", "headers", "serverUrl" and "url"',
         '5:24: "command" of server "git" holds a whole command line: put the program in "command" and each argument in "args" (["mcp-server-git", ...])',
     ]
     assert _check('{"mcpServers": {"r": {"serverUrl": "https://mcp.example.com/mcp"}}}', "cursor") == [
-        '1:23: unknown field "serverUrl" in server "r" (did you mean "url"?): Cursor reads "args", "command", "env", "envFile", "headers", "type" and "url"',
+        '1:23: unknown field "serverUrl" in server "r" (did you mean "url"?): Cursor documents only "args", "command", "env", "envFile", "headers", "type" and "url"',
         '1:22: server "r" has no "command" (or "url" for a remote server)',
     ][::-1]
 
