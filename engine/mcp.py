@@ -593,7 +593,8 @@ def claude_add_command(entry: Entry, scope: str = "local", platform: str = "posi
         words += [entry.name, entry.url]
     # A ${...} reference must reach the file as written: single quotes keep it as text in
     # POSIX shells and in PowerShell (cmd.exe has no such quotes, and needs none).
-    quoted = [("'" + w.replace("'", "") + "'" if "${" in w else _shell_quote(w, platform)) for w in words]
+    quoted = [("'" + w.replace("'", "''") + "'" if "${" in w and platform == "windows" else _shell_quote(w, platform))
+              for w in words]
     if platform == "windows" and any("${" in w for w in words):
         notes.append("the command is written for PowerShell, whose single quotes keep ${...} as text; in cmd.exe leave the quotes out")
     return " ".join(quoted), notes
