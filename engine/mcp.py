@@ -105,6 +105,10 @@ def guess_client(file_name: str | None, text: str = "") -> str:
             for f in c["files"]["list"]:
                 if f["name"] == name and f.get("dir", folder) == folder:
                     return cid
+        # A name only one client uses (mcp_config.json copied out of ~/.codeium/windsurf) is enough.
+        owners = {cid for cid, c in CLIENTS.items() for f in c["files"]["list"] if f["name"] == name}
+        if len(owners) == 1:
+            return owners.pop()
     if re.search(r'"servers"\s*:', text) and not re.search(r'"mcpServers"\s*:', text):
         return "vscode"
     return "claude-code"

@@ -331,6 +331,18 @@ def test_the_located_reader_keeps_every_key_and_its_place() -> None:
     assert root.get("a").value[0].kind == "true"
 
 
+def test_the_client_is_guessed_from_the_file_then_its_key() -> None:
+    assert mcp.guess_client("/home/me/app/.vscode/mcp.json") == "vscode"
+    assert mcp.guess_client("C:\\Users\\me\\app\\.cursor\\mcp.json") == "cursor"
+    assert mcp.guess_client("backup/mcp_config.json") == "windsurf"
+    assert mcp.guess_client("claude_desktop_config.json") == "claude-desktop"
+    assert mcp.guess_client("mcp.json", '{"servers": {}}') == "vscode"
+    assert mcp.guess_client(None, '{"mcpServers": {}}') == "claude-code"
+    assert mcp.committed_for("cursor", "app/.cursor/mcp.json") is True
+    assert mcp.committed_for("cursor", "app/.cursor/mcp.json", global_file=True) is False
+    assert mcp.committed_for("claude-code", ".claude.json") is False
+
+
 # --- the command line ----------------------------------------------------------------------
 
 
