@@ -197,6 +197,44 @@ def _prog() -> str:
     return name if name and name not in ("__main__.py", "-c") else f"python -m {__package__ or 'engine'}"
 
 
+def _add_mcp_check(commands) -> None:  # type: ignore[no-untyped-def]
+    from .mcp import CLIENT_IDS
+
+    check = commands.add_parser("mcp-check", help="check an MCP configuration file; problems as FILE:line:col: message")
+    check.add_argument("file", metavar="FILE", help="the configuration file; '-' reads standard input")
+    check.add_argument("--client", choices=CLIENT_IDS, help="the client that reads it (default: from the file's name, else its top-level key)")
+    check.add_argument("--platform", choices=("windows", "posix"), help="the machine it runs on (default: Windows when the file shows C:\\ or %%APPDATA%% paths)")
+
+
+def _mcp_check(args: argparse.Namespace) -> int:
+    """python -m engine mcp-check FILE [--client NAME] [--platform windows|posix]: exit 0 clean, 1 problems, 2 unreadable."""
+    from pathlib import Path
+
+    from . import mcp
+
+    shown = "<stdin>" if args.file == "-" else args.file
+    text = _read_or_report([args.file], whole=True)
+    if text is None:
+        return 2
+    file_name = None if args.file == "-" else args.file
+    client_id = args.client
+    if client_id is None:
+        client_id = mcp.guess_client(file_name, text)
+        print(f"note: checking {shown} as {mcp.client(client_id)['name']} (pass --client to choose)", file=sys.stderr)
+    global_file = False
+    if file_name:
+        # ~/.cursor/mcp.json and the like are per-user files, never shared in a repository.
+        resolved = Path(file_name).expanduser().resolve()
+        global_file = Path.home().resolve() in (resolved.parent, resolved.parent.parent)
+    committed = mcp.committed_for(client_id, file_name, global_file=global_file)
+    problems = mcp.check(text, client_id, platform=args.platform, committed=committed, file_name=file_name)
+    if hasattr(sys.stdout, "reconfigure"):
+        sys.stdout.reconfigure(errors="replace")
+    for problem in problems:
+        sys.stdout.write(f"{shown}:{problem}\n")
+    return 1 if problems else 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _Parser(prog=_prog(), description="Name the network, TLS or API error behind a pasted log.")
     parser.add_argument("--version", action="version", version=f"errata engine {__version__}")
@@ -211,7 +249,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                       "built into the installed package, or rules/ in a source checkout)")
     red = commands.add_parser("redact", help="print the text with secrets replaced, as the site does before sharing")
     red.add_argument("paths", nargs="*", metavar="PATH", help="files to read; '-' or nothing reads standard input")
+    _add_mcp_check(commands)
     args = parser.parse_args(argv)
+    if args.command == "mcp-check":
+        return _mcp_check(args)
     if args.command == "redact":
         return _redact(args)
     if args.command == "diagnose":

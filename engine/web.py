@@ -26,7 +26,7 @@ from .model import RUNTIME_LABELS, Match, Rule
 from .normalize import error_line
 from .runtimes import fix_runtime
 
-__all__ = ["check_rule", "diagnose", "load", "redact", "utf16_offset", "utf16_offsets"]
+__all__ = ["check_rule", "diagnose", "load", "mcp", "redact", "utf16_offset", "utf16_offsets"]
 
 _rules: Catalog = Catalog([])
 
@@ -159,3 +159,60 @@ def check_rule(yaml_text: str, paste: str, schema_json: str) -> str:
                 out.update(rank=rank, **{key: data[key] for key in ("score", "context", "evidence", "excerpt")})
     out["problems"] = [{"line": p.line, "column": p.column, "message": p.message, "text": str(p)} for p in sorted(problems)]
     return json.dumps(out)
+
+
+def _mcp_sources(c: dict[str, object], all_sources: dict[str, dict[str, object]]) -> list[dict[str, object]]:
+    keys: list[str] = []
+    for group in ("files", "format", "variables", "cli", "windows"):
+        data = c.get(group)
+        if isinstance(data, dict) and data["source"] not in keys:
+            keys.append(str(data["source"]))
+    return [{"key": k, **{f: all_sources[k][f] for f in ("title", "url", "version", "seen")}} for k in keys]
+
+
+def _mcp_build(request: dict[str, object]) -> dict[str, object]:
+    from . import mcp as m
+    from .mcp_clients import CLIENTS_DATA
+
+    platform = "windows" if request.get("platform") == "windows" else "posix"
+    raw = request.get("entry")
+    entry, problems = m.normalize_entry(raw if isinstance(raw, dict) else {})
+    out: dict[str, object] = {"problems": problems, "clients": [], "checked": CLIENTS_DATA["checked"]}
+    if entry is None:
+        return out
+    clients = []
+    for cid in m.CLIENT_IDS:
+        c = m.client(cid)
+        text, notes = m.generate(entry, cid, platform)
+        commands = []
+        if c["cli"]:
+            for scope in c["cli"]["scopes"]:
+                command, command_notes = m.claude_add_command(entry, scope, platform)
+                commands.append({"scope": scope, "text": command, "notes": command_notes})
+        clients.append({
+            "id": cid, "name": c["name"], "text": text, "notes": notes, "commands": commands,
+            "files": c["files"]["list"], "sources": _mcp_sources(c, CLIENTS_DATA["sources"]),
+        })
+    out["clients"] = clients
+    return out
+
+
+def _mcp_check(request: dict[str, object]) -> dict[str, object]:
+    from . import mcp as m
+
+    text = str(request.get("text") or "")
+    cid = str(request.get("client") or "") or m.guess_client(None, text)
+    platform = request.get("platform") if request.get("platform") in ("windows", "posix") else None
+    committed = request.get("committed") if isinstance(request.get("committed"), bool) else None
+    problems = m.check(text, cid, platform=platform, committed=committed)
+    return {"client": cid, "name": m.client(cid)["name"], "problems": [p.to_json() for p in problems]}
+
+
+def mcp(request_json: str) -> str:
+    """The MCP config page: {"action": "build", entry, platform} or {"action": "check", text, client, platform, committed}."""
+    request = json.loads(request_json)
+    if not isinstance(request, dict) or request.get("action") not in ("build", "check"):
+        raise ValueError('expected {"action": "build" | "check", ...}')
+    if request["action"] == "build":
+        return json.dumps(_mcp_build(request))
+    return json.dumps(_mcp_check(request))

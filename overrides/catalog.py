@@ -7,6 +7,7 @@ from pathlib import Path
 from engine.checks import check_catalog
 from engine.compile import Problem
 from engine.loader import read_rules
+from engine.mcp_data import load_clients_file
 from engine.model import Rule
 
 __all__ = ["load_and_check"]
@@ -19,5 +20,6 @@ def load_and_check(rules_dir: Path, thorough: bool = True) -> tuple[list[Rule], 
     every example ranked against the whole catalog. The build runs the rest.
     """
     rules, drafts, problems = read_rules(rules_dir)
+    problems += load_clients_file()[1]  # the MCP clients' formats (rules/mcp/) are data checked alike
     # The drafts of broken files are checked too, so one run shows everything.
     return rules, sorted(problems + check_catalog(rules, thorough=thorough, drafts=drafts))

@@ -98,11 +98,15 @@ def on_files(files, config, **kwargs):
     for stale in [f for f in files if f.generated_by is None and f.src_uri.startswith(GENERATED)]:
         files.remove(stale)
     catalog = {r.id: r for r in rules}
+    # Hand-written pages name the errors they help with (front matter see_also_for); those pages link back.
+    docs = [(f.src_uri, Path(f.abs_src_path).read_text(encoding="utf-8")) for f in files
+            if f.generated_by is None and f.src_uri.endswith(".md") and f.abs_src_path]
+    see_also = pages.see_also_pages(docs)
     # In the order mkdocs would have found them on disk, which the automatic nav
     # follows: the section's index first (Material makes it the section's page).
     files.append(File.generated(config, "errors/index.md", content=pages.catalog_page(rules)))
     for rule in sorted(rules, key=lambda r: f"{r.id}.md"):
-        page = File.generated(config, f"errors/{rule.id}.md", content=pages.page_markdown(rule, catalog))
+        page = File.generated(config, f"errors/{rule.id}.md", content=pages.page_markdown(rule, catalog, see_also.get(rule.id, [])))
         # A generated page is edited where it comes from: its rule file.
         page.edit_uri = _edit_uri(config, opts["rules_dir"] / f"{rule.id}.yaml")
         files.append(page)

@@ -62,8 +62,8 @@ def related(rule: Rule, catalog: dict[str, Rule]) -> list[Rule]:
     return [catalog[i] for i in ids if i in catalog and i != rule.id]
 
 
-def page_markdown(rule: Rule, catalog: dict[str, Rule]) -> str:
-    """The Markdown page for one rule."""
+def page_markdown(rule: Rule, catalog: dict[str, Rule], see_also: list[tuple[str, str, str]] = ()) -> str:
+    """The Markdown page for one rule; `see_also` (title, docs path, description) lists site pages for it."""
     front = {
         "title": rule.title,
         "description": rule.summary,
@@ -99,9 +99,27 @@ def page_markdown(rule: Rule, catalog: dict[str, Rule]) -> str:
     for faq in rule.faqs:
         out += [f"### {faq.q.strip()}", "", faq.a.strip(), ""]
     out += ["## Related errors", ""]
-    out += [f"- [{r.title}]({r.id}.md): {r.summary}" for r in related(rule, catalog)] + [""]
+    out += [f"- [{r.title}]({r.id}.md): {r.summary}" for r in related(rule, catalog)]
+    out += [f"- [{title}](../{path}): {text}" for title, path, text in see_also] + [""]
     out += ["## Sources", ""] + [f'- <a href="{_literal(s.url)}">{_literal(s.title)}</a>' for s in rule.sources] + [""]
     return "\n".join(out)
+
+
+def see_also_pages(docs: list[tuple[str, str]]) -> dict[str, list[tuple[str, str, str]]]:
+    """Rule id -> the hand-written pages (docs path, text) whose front matter lists it under `see_also_for`."""
+    out: dict[str, list[tuple[str, str, str]]] = {}
+    for path, text in sorted(docs):
+        if not text.startswith("---\n"):
+            continue
+        head = text[4:].split("\n---", 1)[0]
+        try:
+            front = yaml.safe_load(head) or {}
+        except yaml.YAMLError:
+            continue
+        ids = front.get("see_also_for") if isinstance(front, dict) else None
+        for rule_id in ids if isinstance(ids, list) else []:
+            out.setdefault(str(rule_id), []).append((str(front.get("title", path)), path, str(front.get("description", ""))))
+    return out
 
 
 def catalog_markdown(rules: list[Rule], prefix: str = "") -> str:

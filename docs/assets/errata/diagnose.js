@@ -5,6 +5,7 @@
 import { runtime, startRuntime, diagnose, request } from "./runtime.js";
 import { run, wireBox } from "./box.js";
 import { setupPlayground } from "./playground.js";
+import { setupMcp } from "./mcp.js";
 import { el } from "./render.js";
 import { ROOT, whenIdle } from "./site.js";
 
@@ -44,6 +45,7 @@ function skipToBox(box) {
 function setup() {
   selectFixTab();
   document.querySelectorAll("[data-playground]").forEach(setupPlayground);
+  document.querySelectorAll("[data-mcp-config]").forEach(setupMcp);
   const boxes = Array.from(document.querySelectorAll("[data-diagnose]")).map(wireBox);
   if (!boxes.length) return;
   skipToBox(boxes[0]);

@@ -1,5 +1,5 @@
 // The messages between the page and worker.js, named once for both sides.
-//   page -> worker: {type: START}, {type: DIAGNOSE | REDACT | PLAYGROUND, id, ...fields}
+//   page -> worker: {type: START}, {type: DIAGNOSE | REDACT | PLAYGROUND | MCP, id, ...fields}
 //   worker -> page: {type: PROGRESS, stage}, {type: READY, timings}, {type: RESULT, id, result},
 //                   {type: ERROR, id?, message} (no id: the runtime could not start)
 // The worker starts booting as soon as it is created; START asks it to answer READY once
@@ -15,7 +15,8 @@ export const ERROR = "error";
 export const DIAGNOSE = "diagnose"; // {text} -> engine.web.diagnose
 export const REDACT = "redact"; // {text, limit?} -> engine.web.redact
 export const PLAYGROUND = "playground"; // {yaml, paste} -> engine.web.check_rule
-export const REQUESTS = Object.freeze([DIAGNOSE, REDACT, PLAYGROUND]);
+export const MCP = "mcp"; // {action: "build" | "check", ...} -> engine.web.mcp
+export const REQUESTS = Object.freeze([DIAGNOSE, REDACT, PLAYGROUND, MCP]);
 
 /** A request the page sends, with its reply's id. */
 export const request = (type, id, fields) => ({ ...fields, type, id });

@@ -117,3 +117,4 @@ export function request(type, fields) {
 export const diagnose = (text) => request(protocol.DIAGNOSE, { text });
 export const redact = (text, limit) => request(protocol.REDACT, { text, limit });
 export const checkRule = (yaml, paste) => request(protocol.PLAYGROUND, { yaml, paste });
+export const mcp = (fields) => request(protocol.MCP, fields);

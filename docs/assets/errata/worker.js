@@ -72,6 +72,7 @@ const handlers = {
   // No limit, no argument: a JS null would reach Python as jsnull, not None.
   [protocol.REDACT]: async (m) => (Number.isInteger(m.limit) ? engine.redact(String(m.text), m.limit) : engine.redact(String(m.text))),
   [protocol.PLAYGROUND]: async (m) => engine.check_rule(String(m.yaml), String(m.paste || ""), await preparePlayground()),
+  [protocol.MCP]: async (m) => engine.mcp(JSON.stringify(m)),
 };
 
 function startFailure(error) {

@@ -1,0 +1,100 @@
+"""The mcp-config/ page in real Chromium: fill the form, copy a client's output, check a broken configuration."""
+
+from __future__ import annotations
+
+import json
+
+OUTPUTS = "[data-mcp-outputs]"
+CHECKED = "[data-mcp-check-results]"
+TOKEN = "ghp_" + "aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789"  # GitHub's shape, not a real token
+
+BROKEN_VSCODE = """{
+  "mcpServers": {
+    "github": {"command": "npx", "args": ["-y", "@modelcontextprotocol/server-github"]}
+  }
+}"""
+
+BROKEN_CLAUDE_CODE = """{
+  "mcpServers": {
+    "github": {
+      "command": "npx",
+      "args": ["-y", "@modelcontextprotocol/server-github", "C:\\\\Users\\\\me\\\\repo"],
+      "env": {"GITHUB_PERSONAL_ACCESS_TOKEN": "%s"}
+    },
+    "sentry": {"command": "https://mcp.sentry.dev/mcp"},
+    "github": {"command": "node", "args": ["./server/index.js"]}
+  }
+}""" % TOKEN
+
+
+def test_mcp_page_builds_copies_and_checks(page, site):
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=site.base.rstrip("/"))
+    page.goto(site.url("mcp-config/"))
+    page.fill("[data-mcp-field=name]", "github")
+    page.fill("[data-mcp-field=command]", "npx")
+    page.fill("[data-mcp-field=args]", "-y\n@modelcontextprotocol/server-github")
+    page.fill("[data-mcp-field=env]", f"GITHUB_PERSONAL_ACCESS_TOKEN={TOKEN}")
+    page.select_option("[data-mcp-field=client]", "vscode")
+    page.click("button[data-mcp-build]")
+    page.wait_for_selector(f"{OUTPUTS}[data-state=done]", timeout=120_000)
+
+    # Only the chosen client is shown, with the file VS Code reads and no secret in it.
+    assert page.eval_on_selector_all(f"{OUTPUTS} [data-mcp-output]", "els => els.map(e => e.dataset.mcpOutput)") == ["vscode"]
+    text = page.text_content(f"{OUTPUTS} [data-mcp-output=vscode] [data-mcp-text]")
+    config = json.loads(text)
+    assert config["servers"]["github"] == {
+        "type": "stdio", "command": "npx", "args": ["-y", "@modelcontextprotocol/server-github"],
+        "env": {"GITHUB_PERSONAL_ACCESS_TOKEN": "${input:github-personal-access-token}"}}
+    assert config["inputs"][0]["password"] is True
+    assert TOKEN not in text
+
+    page.click(f"{OUTPUTS} [data-mcp-output=vscode] [data-mcp-copy]")
+    page.wait_for_function("() => document.querySelector('[data-mcp-status]').textContent.startsWith('Copied')")
+    assert page.evaluate("() => navigator.clipboard.readText()") == text
+
+    # Every client: Claude Code also shows one claude mcp add command per scope.
+    page.select_option("[data-mcp-field=client]", "")
+    page.select_option("[data-mcp-field=platform]", "windows")
+    page.click("button[data-mcp-build]")
+    page.wait_for_function("() => document.querySelectorAll('[data-mcp-output]').length === 5")
+    scopes = page.eval_on_selector_all("[data-mcp-output=claude-code] [data-mcp-command]", "els => els.map(e => e.dataset.mcpCommand)")
+    assert scopes == ["local", "project", "user"]
+    project = page.text_content("[data-mcp-output=claude-code] [data-mcp-command=project]")
+    assert project.endswith("github -- cmd /c npx -y @modelcontextprotocol/server-github") and TOKEN not in project
+
+    # The checker: a VS Code file with Claude's top-level key.
+    page.fill("[data-mcp-check-input]", BROKEN_VSCODE)
+    page.select_option("[data-mcp-check-client]", "vscode")
+    page.click("button[data-mcp-check-run]")
+    page.wait_for_selector(f"{CHECKED}[data-state=done]", timeout=60_000)
+    problems = page.eval_on_selector_all(f"{CHECKED} [data-mcp-problem]", "els => els.map(e => e.textContent)")
+    assert problems == ['2:3 wrong top-level key "mcpServers" for VS Code: it reads servers from "servers"']
+
+    # A Claude Code .mcp.json with four mistakes, each at its place; the C:\ path says Windows.
+    page.fill("[data-mcp-check-input]", BROKEN_CLAUDE_CODE)
+    page.select_option("[data-mcp-check-client]", "claude-code")
+    page.click("button[data-mcp-check-run]")
+    page.wait_for_function(f"() => document.querySelector('{CHECKED}').textContent.includes('Claude Code')")
+    page.wait_for_selector(f"{CHECKED}[data-state=done]")
+    places = page.eval_on_selector_all(f"{CHECKED} [data-mcp-problem]", "els => els.map(e => e.dataset.line + ':' + e.dataset.column)")
+    texts = page.eval_on_selector_all(f"{CHECKED} [data-mcp-problem]", "els => els.map(e => e.textContent)")
+    assert places == ["4:18", "6:47", "8:27", "9:5", "9:44"]
+    assert texts[0].startswith('4:18 "npx" is a .cmd shim on Windows, which Claude Code cannot start directly')
+    assert texts[1].startswith('6:47 secret in "env" "GITHUB_PERSONAL_ACCESS_TOKEN" of server "github" in a file that is usually committed')
+    assert texts[2].startswith('8:27 server "sentry" has a URL as its "command"')
+    assert texts[3] == '9:5 duplicate server name "github" (also on line 3): only the last one is used'
+    assert texts[4].startswith('9:44 relative path "./server/index.js" in "args" of server "github"')
+
+    # The pasted text is rendered as text, never as markup.
+    page.fill("[data-mcp-check-input]", '{"mcpServers": {"<img src=x onerror=alert(1)>": 1}}')
+    page.click("button[data-mcp-check-run]")
+    page.wait_for_function(f"() => document.querySelector('{CHECKED}').textContent.includes('must be an object')")
+    assert page.locator(f"{CHECKED} img").count() == 0
+
+
+def test_mcp_page_is_linked_from_the_error_page_home_and_nav(page, site):
+    page.goto(site.url("errors/mcp-connection-failed/"))
+    assert page.locator("article a[href$='mcp-config/']").count() >= 1
+    assert page.locator("nav a[href$='mcp-config/']").count() >= 1
+    page.goto(site.url(""))
+    assert page.locator("article a[href$='mcp-config/']").count() == 1
