@@ -6,6 +6,7 @@ import { runtime, startRuntime, diagnose, request } from "./runtime.js";
 import { run, wireBox } from "./box.js";
 import { setupPlayground } from "./playground.js";
 import { el } from "./render.js";
+import { wireSearchButtons } from "./search-link.js";
 import { ROOT, whenIdle } from "./site.js";
 
 function deepLinkText() {
@@ -43,6 +44,7 @@ function skipToBox(box) {
 
 function setup() {
   selectFixTab();
+  wireSearchButtons();
   document.querySelectorAll("[data-playground]").forEach(setupPlayground);
   const boxes = Array.from(document.querySelectorAll("[data-diagnose]")).map(wireBox);
   if (!boxes.length) return;
