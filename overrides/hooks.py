@@ -129,7 +129,12 @@ def on_files(files, config, **kwargs):
 
 
 def robots_txt(site_url: str | None) -> str:
-    """Everything may be crawled; the sitemap's absolute address when the site has one."""
+    """Everything may be crawled; the sitemap's absolute address when the site has one.
+
+    Crawlers read it only at the top-level path of a host (RFC 9309, section 2.3:
+    https://www.rfc-editor.org/rfc/rfc9309.html#section-2.3), so it takes effect where
+    the site is served from a host's root.
+    """
     lines = ["User-agent: *", "Allow: /"]
     if site_url:
         lines += ["", f"Sitemap: {site_url.rstrip('/')}/sitemap.xml"]

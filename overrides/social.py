@@ -1,6 +1,8 @@
 """Open Graph and Twitter card meta tags for a page: what a link preview shows.
 
-The values are plain text; the template escapes each one into its attribute
+Open Graph: https://ogp.me/ (og:title, og:type, og:image, og:url required; og:image:*
+structured properties); Twitter/X reads og:* and needs twitter:card of its own
+(https://developer.x.com/en/docs/x-for-websites/cards/overview/markup). The values are plain text; the template escapes each one into its attribute
 (overrides/main.html), since titles and summaries come from rule files.
 """
 
