@@ -167,8 +167,9 @@ def _last_changed(page, config) -> int | None:
 def on_page_markdown(markdown, page, config, files, **kwargs):
     """The home page's catalog; the page's last change from git; front matter handed to the theme escaped."""
     when = _last_changed(page, config)
-    # The sitemap's lastmod, left out without history (never the build date posing as one).
-    page.update_date = history.iso_date(when) if when else ""
+    # The sitemap's lastmod (overrides/sitemap.xml), left out without history: never the build
+    # date posing as one. mkdocs' own update_date stays (the sitemap.xml.gz timestamp reads it).
+    page.last_changed = history.iso_date(when) if when else None
     if when:
         # Shown by the theme's partials/source-file.html, under the content.
         page.meta["revision_date"] = Markup('Last updated <time datetime="{}">{}</time>').format(

@@ -221,6 +221,18 @@ def test_last_updated_and_lastmod_are_each_sources_last_commit(built, catalog):
     assert "Last updated <time" in (built / "errors" / "econnreset" / "index.html").read_text(encoding="utf-8")
 
 
+def test_a_build_without_history_has_no_dates_rather_than_the_build_date(tmp_path, monkeypatch):
+    """As in a shallow clone or without git: the build still succeeds, and no page claims a date."""
+    import build
+
+    monkeypatch.setattr(history, "last_changed", lambda repo, paths: {})
+    site = build.build_site(tmp_path / "site")
+    assert set(_sitemap(site).values()) == {None}
+    assert (site / "sitemap.xml.gz").is_file()
+    assert "Last updated" not in (site / "errors" / "econnreset" / "index.html").read_text(encoding="utf-8")
+    assert _read(site / "index.html").times == []
+
+
 def _commit(repo: Path, name: str, text: str, when: int) -> None:
     (repo / name).parent.mkdir(parents=True, exist_ok=True)
     (repo / name).write_text(text)
