@@ -24,7 +24,7 @@ from markupsafe import Markup, escape  # noqa: E402
 from mkdocs.exceptions import PluginError  # noqa: E402
 from mkdocs.structure.files import File  # noqa: E402
 
-from overrides import assets, pages, settings  # noqa: E402
+from overrides import assets, history, pages, settings, social  # noqa: E402
 from overrides.catalog import load_and_check  # noqa: E402
 from overrides.sanitize import clean_html  # noqa: E402
 
@@ -33,7 +33,7 @@ CATALOG_MARKER = "<!-- errata:catalog -->"
 # Paths the site generates; copies left in docs/ by older builds are ignored.
 GENERATED = ("errors/", "runtime/", "schema.json")
 # mkdocs keeps one instance of this module for the whole process (serve rebuilds included).
-_state: dict = {"serving": False, "rules": [], "good": None, "options": {}}
+_state: dict = {"serving": False, "rules": [], "good": None, "options": {}, "changed": {}}
 
 
 def options(config) -> dict[str, Path]:
@@ -58,9 +58,16 @@ def on_startup(command, dirty, **kwargs):
     _state.update(serving=command == "serve", good=None)
 
 
+def _repo(config) -> Path:
+    return Path(config.config_file_path or ROOT).resolve().parent
+
+
 def on_config(config, **kwargs):
-    """Read the options; pin the build date to the last commit so two builds of it are identical."""
+    """Read the options and the sources' git history; pin the build date to the last commit so two builds of it are identical."""
     _state["options"] = options(config)
+    repo = _repo(config)
+    sources = [Path(config.docs_dir).resolve(), _state["options"]["rules_dir"].resolve()]
+    _state["changed"] = history.last_changed(repo, [p.relative_to(repo).as_posix() for p in sources if p.is_relative_to(repo)])
     if "SOURCE_DATE_EPOCH" not in os.environ:
         # mkdocs dates the sitemap with SOURCE_DATE_EPOCH, else with today.
         epoch = _commit_time(Path(config.config_file_path or ROOT).resolve().parent)
@@ -105,6 +112,7 @@ def on_files(files, config, **kwargs):
     # In the order mkdocs would have found them on disk, which the automatic nav
     # follows: the section's index first (Material makes it the section's page).
     files.append(File.generated(config, "errors/index.md", content=pages.catalog_page(rules)))
+    files.append(File.generated(config, "robots.txt", content=robots_txt(config.site_url)))
     for rule in sorted(rules, key=lambda r: f"{r.id}.md"):
         page = File.generated(config, f"errors/{rule.id}.md", content=pages.page_markdown(rule, catalog, see_also.get(rule.id, [])))
         # A generated page is edited where it comes from: its rule file.
@@ -124,8 +132,52 @@ def on_files(files, config, **kwargs):
     return files
 
 
+def robots_txt(site_url: str | None) -> str:
+    """Everything may be crawled; the sitemap's absolute address when the site has one.
+
+    Crawlers read it only at the top-level path of a host (RFC 9309, section 2.3:
+    https://www.rfc-editor.org/rfc/rfc9309.html#section-2.3), so it takes effect where
+    the site is served from a host's root.
+    """
+    lines = ["User-agent: *", "Allow: /"]
+    if site_url:
+        lines += ["", f"Sitemap: {site_url.rstrip('/')}/sitemap.xml"]
+    return "\n".join(lines) + "\n"
+
+
+def _sources(page, config) -> list[Path]:
+    """The files a page is made from: its docs/ file, its rule file, or (the catalog) every rule file."""
+    rules_dir = _state["options"]["rules_dir"]
+    if page.file.generated_by is None:
+        return [Path(page.file.abs_src_path)]
+    if page.meta.get("rule"):
+        return [rules_dir / f"{page.meta['rule']}.yaml"]
+    if page.file.src_uri == "errors/index.md":
+        return [rules_dir / f"{rule.id}.yaml" for rule in _state["rules"]]
+    return []
+
+
+def _last_changed(page, config) -> int | None:
+    """When the page's sources last changed in git, or None (no git, a shallow clone, never committed)."""
+    repo = _repo(config)
+    times = []
+    for path in _sources(page, config):
+        relative = Path(os.path.relpath(path.resolve(), repo)).as_posix()
+        if relative in _state["changed"]:
+            times.append(_state["changed"][relative])
+    return max(times) if times else None
+
+
 def on_page_markdown(markdown, page, config, files, **kwargs):
-    """The home page's catalog; front matter handed to the theme escaped."""
+    """The home page's catalog; the page's last change from git; front matter handed to the theme escaped."""
+    when = _last_changed(page, config)
+    # The sitemap's lastmod (overrides/sitemap.xml), left out without history: never the build
+    # date posing as one. mkdocs' own update_date stays (the sitemap.xml.gz timestamp reads it).
+    page.last_changed = history.iso_date(when) if when else None
+    if when:
+        # Shown by the theme's partials/source-file.html, under the content.
+        page.meta["revision_date"] = Markup('Last updated <time datetime="{}">{}</time>').format(
+            history.iso_date(when), history.shown_date(when))
     if CATALOG_MARKER in markdown:
         markdown = markdown.replace(CATALOG_MARKER, pages.catalog_markdown(_state["rules"], prefix="errors/"))
     # Front matter reaches <title>, meta tags, the header and the nav unescaped
@@ -139,6 +191,21 @@ def on_page_markdown(markdown, page, config, files, **kwargs):
 def on_page_content(html, page, config, files, **kwargs):
     """Every page's rendered content passes the allowlist sanitizer before it reaches a template."""
     return Markup(clean_html(html))
+
+
+def _text(value) -> str:
+    """Front matter or a title as the text it stands for (the theme gets them as escaped Markup)."""
+    return value.unescape() if isinstance(value, Markup) else str(value or "")
+
+
+def on_page_context(context, page, config, nav, **kwargs):
+    """The page's Open Graph and Twitter card tags, as plain text for the template to escape."""
+    title = config.site_name if page.is_homepage else _text(page.title)
+    page.meta["social"] = social.meta_tags(
+        title=title, description=_text(page.meta.get("description")) or config.site_description or "",
+        site_name=config.site_name, url=page.canonical_url, site_url=config.site_url,
+        article=bool(page.meta.get("rule")))
+    return context
 
 
 # --- Content-Security-Policy ---------------------------------------------------------

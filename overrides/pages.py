@@ -7,6 +7,7 @@ import json
 import yaml
 
 from engine.model import RUNTIME_LABELS, Rule
+from overrides.plaintext import plain_text
 
 __all__ = ["CATEGORY_TITLES", "DIAGNOSE_HEADING", "catalog_markdown", "catalog_page", "page_markdown", "related"]
 
@@ -44,11 +45,12 @@ def _indent(text: str, prefix: str = "    ") -> str:
 
 
 def _jsonld(rule: Rule) -> str:
+    """The FAQPage structured data: questions and answers as plain text, as search engines read them."""
     data = {
         "@context": "https://schema.org",
         "@type": "FAQPage",
         "mainEntity": [
-            {"@type": "Question", "name": f.q, "acceptedAnswer": {"@type": "Answer", "text": f.a.strip()}}
+            {"@type": "Question", "name": plain_text(f.q), "acceptedAnswer": {"@type": "Answer", "text": plain_text(f.a)}}
             for f in rule.faqs
         ],
     }

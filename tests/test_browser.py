@@ -401,3 +401,42 @@ def test_error_page_box_sits_under_the_summary_in_the_toc_two_tabs_away(page, si
     assert page.evaluate("document.activeElement.matches('[data-diagnose-input]')")
     run_paste(page, PY_ENOTFOUND)
     assert page.locator(f"{RESULTS} [data-diagnose-this-page=enotfound]").count() == 1
+
+
+def test_404_at_any_depth_has_a_working_paste_box_search_and_catalog(chromium, site):
+    # Its own context: the missing page's 404 is a console error on purpose.
+    context = chromium.new_context(viewport={"width": 1400, "height": 900})
+    page = context.new_page()
+    missing: list[str] = []
+    page.on("response", lambda r: r.status == 404 and missing.append(r.url))
+    response = page.goto(site.url("no/such/deep/page/"))
+    assert response.status == 404
+    assert page.text_content(".md-content h1") == "Page not found"
+    # Styles, scripts and the Python runtime resolve from /no/such/deep/page/: nothing else is missing.
+    assert page.evaluate("getComputedStyle(document.querySelector('.md-header')).position") == "sticky"
+    run_paste(page, NODE_RESET)
+    assert ranked_ids(page)[0] == "econnreset"
+    assert missing == [site.url("no/such/deep/page/")]
+    page.click("[data-errata-open-search]")
+    page.wait_for_function("document.activeElement && document.activeElement.matches('[data-md-component=search-query]')")
+    assert page.evaluate("document.getElementById('__search').checked")
+    page.keyboard.press("Escape")
+    page.click("[data-errata-catalog]")
+    page.wait_for_url(site.url("errors/"))
+    page.wait_for_selector(".md-content h1:text-is('All errors')")  # instant navigation swaps the content after the URL
+    context.close()
+
+
+def test_print_shows_the_article_without_the_box_or_the_chrome(page, site):
+    page.goto(site.url("errors/econnreset/"))
+    assert page.is_visible("[data-diagnose]")
+    page.emulate_media(media="print")
+    for chrome in ("[data-diagnose]", "#paste-your-error", ".md-header", ".md-sidebar--primary", ".md-footer",
+                   ".md-content__button"):
+        assert not page.is_visible(chrome), chrome
+    assert page.is_visible(".md-content h1") and page.is_visible("#what-it-means")
+    after = page.evaluate("""() => {
+        const a = document.querySelector('#sources ~ ul a[href^="http"]');
+        return [a.getAttribute('href'), getComputedStyle(a, '::after').content];
+    }""")
+    assert after[1] == f'" ({after[0]})"'

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from pathlib import Path
@@ -89,6 +90,11 @@ HOSTILE_FIELDS = {
 }
 
 
+# Structured data sits in a <script>: an answer must not be able to close it.
+HOSTILE_FAQ = {"q": 'Does "</script><script>window.__pwned=6</script>" close it?',
+               "a": "No: `</script><!--` and <b onclick=\"window.__pwned=7\">bold</b>\nstay text."}
+
+
 def _elements(html: str) -> list[tuple[str, list[tuple[str, str | None]]]]:
     from html.parser import HTMLParser
 
@@ -114,6 +120,7 @@ def test_a_rule_that_passes_check_still_cannot_put_markup_on_a_page(tmp_path, mo
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     data.update(HOSTILE_FIELDS)
     data["codes"] = data["codes"] + [{"code": "``<script>window.__pwned=5</script>``", "display_only": True}]
+    data["faqs"] = data["faqs"] + [HOSTILE_FAQ]
     path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
     site = build.build_site(tmp_path / "site", rules_dir=rules)  # the audit is its last step
     for page in [site / "errors" / "econnreset" / "index.html", site / "index.html", site / "errors" / "index.html"]:
@@ -126,3 +133,12 @@ def test_a_rule_that_passes_check_still_cannot_put_markup_on_a_page(tmp_path, mo
         assert re.search(r"<head>\s*<meta http-equiv=\"Content-Security-Policy\"", html)
     rule_page = (site / "errors" / "econnreset" / "index.html").read_text(encoding="utf-8")
     assert "An escaped" in rule_page and "crosses" in rule_page  # the prose is kept, the markup is not
+    # The link-preview description is the summary's text in one attribute, quotes and all.
+    metas = [dict(attrs) for tag, attrs in _elements(rule_page) if tag == "meta"]
+    assert [m["content"] for m in metas if m.get("property") == "og:description"] == [HOSTILE_FIELDS["summary"]]
+    assert not [m for m in metas if "refresh" in (m.get("http-equiv") or "")]
+    # The FAQ structured data stays one intact JSON document of plain text.
+    [jsonld] = re.findall(r'<script type="application/ld\+json">(.*?)</script>', rule_page, re.S)
+    answer = json.loads(jsonld)["mainEntity"][-1]
+    assert answer["name"] == 'Does "" close it?'  # raw HTML is dropped, as from the page's heading
+    assert answer["acceptedAnswer"]["text"] == "No: </script><!-- and bold stay text."

@@ -7,6 +7,7 @@ import { run, wireBox } from "./box.js";
 import { setupPlayground } from "./playground.js";
 import { setupMcp } from "./mcp.js";
 import { el } from "./render.js";
+import { wireSearchButtons } from "./search-link.js";
 import { ROOT, whenIdle } from "./site.js";
 
 function deepLinkText() {
@@ -44,6 +45,7 @@ function skipToBox(box) {
 
 function setup() {
   selectFixTab();
+  wireSearchButtons();
   document.querySelectorAll("[data-playground]").forEach(setupPlayground);
   document.querySelectorAll("[data-mcp-config]").forEach(setupMcp);
   const boxes = Array.from(document.querySelectorAll("[data-diagnose]")).map(wireBox);
