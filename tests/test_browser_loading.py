@@ -291,3 +291,30 @@ def test_error_and_success_text_meet_wcag_aa_in_both_schemes(context, site, sche
     page.evaluate("""() => document.querySelector('[data-diagnose-results]').append(
         Object.assign(document.createElement('p'), {className: 'errata-this-page', textContent: 'Yes'}))""")
     assert page.evaluate(CONTRAST, f"{RESULTS} .errata-this-page") >= 4.5
+
+
+# --- instant navigation wherever the site is served (item 6) ----------------------
+
+
+def test_a_site_built_for_its_address_navigates_instantly_there(chromium, tmp_path):
+    """Built for http://127.0.0.1:<port>/docs/errata/ and served there: links are intercepted."""
+    import build
+    from browser_support import serve
+
+    server, base = serve(tmp_path)
+    try:
+        url = base + "docs/errata/"
+        (tmp_path / "docs").mkdir()
+        build.build_site(tmp_path / "docs" / "errata", site_url=url)
+        context = chromium.new_context()
+        page = context.new_page()
+        page.goto(url + "errors/")
+        assert page.get_attribute("link[rel=canonical]", "href") == url + "errors/"
+        page.evaluate("window.__sameDocument = true")
+        page.click(".md-content a[href$='econnreset/']")
+        page.wait_for_url("**/docs/errata/errors/econnreset/")
+        page.wait_for_selector("textarea[data-diagnose-input]")
+        assert page.evaluate("window.__sameDocument === true"), "the page was reloaded instead of swapped"
+        context.close()
+    finally:
+        server.shutdown()
