@@ -86,6 +86,7 @@ function settle(msg) {
 function onMessage(event) {
   const msg = event.data || {};
   if (msg.type === protocol.PROGRESS) {
+    if (runtime.ready) return; // later downloads (the playground's) are not the start
     runtime.progress = { ...runtime.progress, ...msg };
     armWatchdog(); // any word from a starting worker is progress
     notify(msg.stage, runtime.progress);
