@@ -2,6 +2,8 @@
 """Build Errata: rules -> pages, engine wheel, rules bundle and Pyodide (mkdocs hooks) -> mkdocs build -> audit.
 
     python build.py            build the site into site/
+    python build.py --site-url https://example.org/errata/
+                               build it for where it will be served (instant navigation)
     python build.py check      validate every rule; problems as path:line:col: message
     python build.py serve      build, then serve with live reload on 127.0.0.1:8000
     python build.py new <id>   write a new rule file from the template
@@ -26,6 +28,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -189,8 +192,16 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 0
 
 
+def site_url_option(value: str) -> str:
+    """--site-url: an absolute http(s) address, with the trailing slash mkdocs expects."""
+    parts = urllib.parse.urlsplit(value.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise argparse.ArgumentTypeError(f"expected an http(s) address like https://example.org/errata/, got \"{value}\"")
+    return urllib.parse.urlunsplit((parts.scheme, parts.netloc, parts.path.rstrip("/") + "/", "", ""))
+
+
 def cmd_build(args: argparse.Namespace) -> int:
-    build_site()
+    build_site(site_url=getattr(args, "site_url", None))
     return 0
 
 
@@ -220,7 +231,11 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--port", type=int, default=8000)
     new = commands.add_parser("new", help="write a new rule file from the template")
     new.add_argument("id")
-    commands.add_parser("build", help="build the site into site/ (the default)")
+    # Where the site will be served; Material's instant navigation only works there.
+    site_url_help = "the address the site is served at (default: site_url in mkdocs.yml)"
+    parser.add_argument("--site-url", type=site_url_option, help=site_url_help)
+    commands.add_parser("build", help="build the site into site/ (the default)").add_argument(
+        "--site-url", type=site_url_option, help=site_url_help, default=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     handler = {"check": cmd_check, "serve": cmd_serve, "new": cmd_new}.get(args.command, cmd_build)
     try:

@@ -142,3 +142,34 @@ def test_two_builds_of_one_tree_are_byte_identical_and_write_nothing_into_docs(t
         "https://github.com/errata-dev/errata/edit/main/rules/econnreset.yaml"]
     assert re.findall(edit, first["errors/index.html"].decode()) == []
     assert re.findall(edit, first["index.html"].decode()) == ["https://github.com/errata-dev/errata/edit/main/docs/index.md"]
+
+
+def test_site_url_option_reaches_the_build_with_its_trailing_slash(monkeypatch):
+    calls = []
+    monkeypatch.setattr(build, "build_site", lambda **kwargs: calls.append(kwargs["site_url"]))
+    assert build.main(["--site-url", "https://someone.github.io/errata"]) == 0
+    assert build.main(["build", "--site-url", "https://docs.example.com/a/b/"]) == 0
+    assert build.main([]) == 0  # mkdocs.yml's site_url
+    assert calls == ["https://someone.github.io/errata/", "https://docs.example.com/a/b/", None]
+
+
+@pytest.mark.parametrize("bad", ["ftp://example.org/", "example.org/errata", "https://example.org/?x=1"])
+def test_site_url_option_refuses_what_is_not_an_http_address(bad, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        build.main(["--site-url", bad])
+    assert exit_.value.code == 2
+    assert "expected an http(s) address" in capsys.readouterr().err
+
+
+def test_the_deploy_workflow_builds_for_the_pages_address_it_deploys_to():
+    import yaml
+
+    workflow = yaml.safe_load((build.ROOT / ".github/workflows/deploy.yml").read_text(encoding="utf-8"))
+    steps = workflow["jobs"]["build"]["steps"]
+    names = [step.get("uses", "") or step.get("run", "") for step in steps]
+    pages = next(i for i, name in enumerate(names) if name.startswith("actions/configure-pages@"))
+    run = next(i for i, name in enumerate(names) if "build.py" in name)
+    assert pages < run
+    step = steps[run]
+    assert step["run"].split() == [".venv/bin/python", "build.py", "--site-url", '"$PAGES_URL"']
+    assert step["env"]["PAGES_URL"] == f"${{{{ steps.{steps[pages]['id']}.outputs.base_url }}}}"

@@ -9,6 +9,20 @@ import { reportMissing, reportWrong, share } from "./share.js";
 function setState(box, state, status) {
   box.results.setAttribute("data-state", state);
   if (box.status) box.status.textContent = status || "";
+  if (box.progress) box.progress.hidden = state !== "loading";
+}
+
+// While the runtime starts: its bytes so far, of the declared total where the host says it.
+function showProgress(box, stage, progress) {
+  const { loaded = 0, total = null } = progress || {};
+  const mb = (n) => (n / 1e6).toFixed(1);
+  const bytes = !loaded ? "" : total ? `: ${mb(loaded)} of ${mb(total)} MB` : `: ${mb(loaded)} MB`;
+  setState(box, "loading", `${stage}${bytes}…`);
+  if (!box.progress) return;
+  if (total && loaded) {
+    box.progress.max = total;
+    box.progress.value = Math.min(loaded, total);
+  } else box.progress.removeAttribute("value"); // indeterminate: the total is not known
 }
 
 function renderResult(box, result) {
@@ -41,6 +55,13 @@ function thisPage(box, match) {
   label.scrollIntoView({ block: "start", behavior: "smooth" });
 }
 
+// What a reader can do when the diagnostic cannot: none of it needs the runtime.
+function stillWorks() {
+  return el("p", { class: "errata-still-works", "data-diagnose-still-works": "" },
+    "What still works: ", catalogLink("browse the catalog of errors"), ", use the site search at the top of the page, or diagnose on your own machine with ",
+    el("code", {}, "python -m engine diagnose"), " from the project's repository.");
+}
+
 /** Diagnose the box's text and render the answer; a newer run supersedes an older one. */
 export async function run(box) {
   const text = box.input.value;
@@ -54,8 +75,8 @@ export async function run(box) {
   if (panel) panel.remove();
   const starting = !runtime.ready;
   setState(box, starting ? "loading" : "running", starting ? "Starting the Python runtime (first time only)…" : "Reading…");
-  const onStage = (stage) => {
-    if (stage && box.ticket === ticket) setState(box, "loading", `${stage}…`);
+  const onStage = (stage, progress) => {
+    if (stage && box.ticket === ticket) showProgress(box, stage, progress);
     if (!stage && runtime.ready && box.ticket === ticket) setState(box, "running", "Reading…");
   };
   runtime.listeners.add(onStage);
@@ -67,8 +88,7 @@ export async function run(box) {
     setState(box, "done", n ? `${n} match${n === 1 ? "" : "es"}` : "No match");
   } catch (error) {
     if (box.ticket !== ticket) return;
-    box.results.replaceChildren(
-      errorView(String(error.message || error), " You can still ", catalogLink("browse the catalog"), " or use the search."));
+    box.results.replaceChildren(errorView(String(error.message || error)), stillWorks());
     setState(box, "error", "");
   } finally {
     runtime.listeners.delete(onStage);
@@ -86,11 +106,13 @@ export function wireBox(root) {
     button: root.querySelector("[data-diagnose-run]"),
     results: root.querySelector("[data-diagnose-results]"),
     status: root.querySelector("[data-diagnose-status]"),
+    progress: root.querySelector("[data-diagnose-progress]"),
   };
   boxes.set(root, box);
   root.dataset.wired = "1";
   box.button.addEventListener("click", () => run(box));
   box.input.addEventListener("focus", startRuntime, { once: true });
+  box.input.addEventListener("input", startRuntime, { once: true });
   box.input.addEventListener("paste", () => {
     startRuntime();
     setTimeout(() => run(box), 0); // after the pasted text is in the box

@@ -8,7 +8,7 @@ import { setupPlayground } from "./playground.js";
 import { setupMcp } from "./mcp.js";
 import { el } from "./render.js";
 import { wireSearchButtons } from "./search-link.js";
-import { ROOT, whenIdle } from "./site.js";
+import { ROOT, metered, whenIdle } from "./site.js";
 
 function deepLinkText() {
   const hash = location.hash;
@@ -56,8 +56,9 @@ function setup() {
     boxes[0].input.value = linked;
     run(boxes[0]);
   } else if (/^\/(diagnose\/)?$/.test(location.pathname.replace(ROOT.pathname, "/"))) {
-    // Home and diagnose/: readers came to paste, so start the runtime when the page is idle.
-    whenIdle(startRuntime);
+    // Home and diagnose/: readers came to paste, so start the runtime when the page is idle,
+    // unless the connection is metered or slow: then on focus, input or paste (box.js).
+    if (!metered()) whenIdle(startRuntime);
   }
 }
 

@@ -1,9 +1,12 @@
 // The messages between the page and worker.js, named once for both sides.
 //   page -> worker: {type: START}, {type: DIAGNOSE | REDACT | PLAYGROUND | MCP, id, ...fields}
-//   worker -> page: {type: PROGRESS, stage}, {type: READY, timings}, {type: RESULT, id, result},
+//   worker -> page: {type: PROGRESS, stage, loaded?, total?, files?}, {type: READY, timings},
+//                   {type: RESULT, id, result},
 //                   {type: ERROR, id?, message} (no id: the runtime could not start)
 // The worker starts booting as soon as it is created; START asks it to answer READY once
 // booted, so a page that adopts an already running worker still learns that it is ready.
+// PROGRESS carries the bytes of runtime files received (`loaded`), their declared total
+// (`total`, null when a compressed transfer hides it) and the files still downloading.
 
 export const START = "start";
 export const PROGRESS = "progress";
@@ -22,7 +25,7 @@ export const REQUESTS = Object.freeze([DIAGNOSE, REDACT, PLAYGROUND, MCP]);
 export const request = (type, id, fields) => ({ ...fields, type, id });
 
 /** The worker's messages. */
-export const progress = (stage) => ({ type: PROGRESS, stage });
+export const progress = (stage, bytes) => ({ ...bytes, type: PROGRESS, stage });
 export const ready = (timings) => ({ type: READY, timings });
 export const result = (id, value) => ({ type: RESULT, id, result: value });
 export const failure = (message, id) => (id === undefined ? { type: ERROR, message } : { type: ERROR, id, message });

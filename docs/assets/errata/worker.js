@@ -2,6 +2,10 @@
 // It speaks protocol.js; it starts booting as soon as it is created.
 // The runtime, the engine wheel and the rules all come from this site's own origin.
 import * as protocol from "./protocol.js";
+import { downloadFailure, explainFailure, snapshot, watchRuntimeFiles } from "./loading.js";
+
+// Before anything is fetched: count the runtime's bytes and name a file that fails.
+watchRuntimeFiles((message) => postMessage(message));
 
 const runtimeURL = new URL("../../runtime/", import.meta.url);
 
@@ -75,14 +79,19 @@ const handlers = {
   [protocol.MCP]: async (m) => engine.mcp(JSON.stringify(m)),
 };
 
+// A download problem found by loading.js is the cause; anything else is put in plain words.
 function startFailure(error) {
-  return `The diagnostic could not start: ${error.message || error}`;
+  const reason = downloadFailure() || explainFailure(error);
+  return `The diagnostic could not start: ${reason}.`;
 }
 
 onmessage = async (event) => {
   const message = event.data || {};
   if (message.type === protocol.START) {
-    // Every start request is answered once the engine is ready.
+    // Every start request is answered once the engine is ready. A page that adopts a
+    // worker started in <head> may have missed its messages: say where it stands.
+    if (downloadFailure()) postMessage(protocol.failure(startFailure(null)));
+    else if (!engine) postMessage(protocol.progress("Loading the Python runtime", snapshot()));
     start().then(
       () => postMessage(protocol.ready(timings)),
       (error) => postMessage(protocol.failure(startFailure(error))),
