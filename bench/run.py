@@ -249,7 +249,52 @@ BARE_WORKER = """import { loadPyodide } from "./runtime/pyodide/pyodide.mjs";
 await loadPyodide({ indexURL: new URL("./runtime/pyodide/", import.meta.url).href });
 postMessage("ready");
 """
+# The unmodified npm package booted on the page's own thread (what most sites do).
+BARE_MAIN_HTML = """<!doctype html><meta charset="utf-8"><title>bare main</title>
+<script type="module">
+import { loadPyodide } from "./runtime/pyodide/pyodide.mjs";
+await loadPyodide({ indexURL: new URL("./runtime/pyodide/", location.href).href });
+window.__booted = performance.now();
+</script>"""
 RESET = "Error: read ECONNRESET\n    at TLSWrap.onStreamRead (node:internal/stream_base_commons:216:20) {\n  errno: -104,\n  code: 'ECONNRESET',\n  syscall: 'read'\n}"
+DONE = "() => document.querySelector('[data-diagnose-results]')?.dataset.state === 'done' && performance.now()"
+# Chrome DevTools Protocol network emulation: 20 Mbit/s both ways, 40 ms added latency.
+THROTTLED = {"offline": False, "latency": 40, "downloadThroughput": 20_000_000 / 8, "uploadThroughput": 20_000_000 / 8}
+LINKS = (("full speed", None), ("20 Mbit/s + 40 ms", THROTTLED))
+
+
+def _link(page, conditions) -> None:  # type: ignore[no-untyped-def]
+    if conditions:
+        cdp = page.context.new_cdp_session(page)
+        cdp.send("Network.enable")
+        cdp.send("Network.emulateNetworkConditions", conditions)
+
+
+def _force_bytecode(page) -> None:  # type: ignore[no-untyped-def]
+    """The bytecode boot on any link: the manifest as a build without a snapshot would have it."""
+    def strip(route) -> None:  # type: ignore[no-untyped-def]
+        response = route.fetch()
+        manifest = response.json()
+        manifest.pop("snapshot", None)
+        route.fulfill(response=response, json=manifest)
+    page.route("**/runtime/manifest.json", strip)
+
+
+def _bytes_until(page, url: str) -> tuple[float, int]:  # type: ignore[no-untyped-def]
+    """Open url, wait for the first answer: (its time on the page's clock, bytes received by then)."""
+    sizes: list[int] = []
+
+    def record(response) -> None:  # type: ignore[no-untyped-def]
+        try:
+            got = response.request.sizes()
+            sizes.append(got["responseBodySize"] + got["responseHeadersSize"])
+        except Exception:  # noqa: BLE001 - aborted and redirected requests have no sizes
+            pass
+
+    page.on("requestfinished", lambda request: record(request.response()))
+    page.goto(url)
+    took = page.wait_for_function(DONE, timeout=180_000).json_value()
+    return took, sum(sizes)
 
 
 def _gzip_size(body: bytes) -> int:
@@ -273,54 +318,101 @@ def bench_browser(quick: bool) -> None:
                 sys.stdout = stdout
         (target / "bare.html").write_text(BARE_HTML)
         (target / "bare-worker.js").write_text(BARE_WORKER)
-        runs = 3 if quick else 7
+        (target / "bare-main.html").write_text(BARE_MAIN_HTML)
+        runs = 5  # medians of five: the issue's floor, and a throttled run takes seconds
+        deep = base + "diagnose/#diagnose=" + quote(RESET, safe="")
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-            bare, cold, repeat_visit = [], [], []
-            for _ in range(runs):  # interleaved, so both see the same machine load
-                ctx = browser.new_context()
-                page = ctx.new_page()
-                page.goto(base + "bare.html")
-                bare.append(page.wait_for_function("() => window.__booted", timeout=120_000).json_value())
-                ctx.close()
-                ctx = browser.new_context()
-                page = ctx.new_page()
-                done = "() => document.querySelector('[data-diagnose-results]')?.dataset.state === 'done' && performance.now()"
-                page.goto(base + "diagnose/#diagnose=" + quote(RESET, safe=""))
-                cold.append(page.wait_for_function(done, timeout=120_000).json_value())
-                page.goto(base + "errors/")
-                page.goto(base + "diagnose/#diagnose=" + quote(RESET, safe=""))
-                repeat_visit.append(page.wait_for_function(done, timeout=120_000).json_value())
-                ctx.close()
-            b, c = statistics.median(bare), statistics.median(cold)
-            row("browser", "bare Pyodide boot in a module worker (median)", f"{b:,.0f} ms")
-            row("browser", "cold page load to first diagnosis (median)", f"{c:,.0f} ms")
-            row("browser", "  ratio cold first diagnosis / bare boot", f"{c / b:.2f}x")
-            row("browser", "repeat visit to first diagnosis (median)", f"{statistics.median(repeat_visit):,.0f} ms")
 
-            # A diagnosis after in-site (instant) navigation, and the per-call engine time.
-            ctx = browser.new_context()
-            page = ctx.new_page()
-            page.goto(base)
-            page.wait_for_function("() => window.errataDiagnostic && (window.errataDiagnostic.startRuntime(), true)")
-            page.wait_for_function("() => window.errataDiagnostic.runtime.ready", timeout=120_000)
-            after_nav = []
-            for _ in range(runs):
-                page.click(".md-content a[href$='errors/econnreset/']")
-                page.wait_for_selector("textarea[data-diagnose-input]")
-                after_nav.append(page.evaluate(
-                    """async (text) => {
-                        const box = document.querySelector('[data-diagnose]');
-                        const results = box.querySelector('[data-diagnose-results]');
-                        box.querySelector('[data-diagnose-input]').value = text;
-                        const t0 = performance.now();
-                        box.querySelector('[data-diagnose-run]').click();
-                        while (results.dataset.state !== 'done') await new Promise(r => setTimeout(r, 1));
-                        return performance.now() - t0;
-                    }""", RESET))
-                page.go_back()
-                page.wait_for_selector(".md-content a[href$='errors/econnreset/']")
-            row("browser", "diagnosis after in-site navigation (median, click to result)", f"{statistics.median(after_nav):,.1f} ms")
+            def fresh(link, url: str, wait: str, bytecode: bool = False) -> tuple[float, int]:
+                ctx = browser.new_context()
+                page = ctx.new_page()
+                _link(page, link)
+                if bytecode:
+                    _force_bytecode(page)
+                if wait == "diagnosis":
+                    took, size = _bytes_until(page, url)
+                else:
+                    page.goto(url)
+                    took, size = page.wait_for_function("() => window.__booted", timeout=180_000).json_value(), 0
+                ctx.close()
+                return took, size
+
+            cold_ratio = {}
+            for label, link in LINKS:
+                cells: dict[str, list[tuple[float, int]]] = {k: [] for k in ("main", "worker", "snapshot", "bytecode", "reboot")}
+                for _ in range(runs):  # interleaved, so every figure sees the same machine load
+                    cells["main"].append(fresh(link, base + "bare-main.html", "boot"))
+                    cells["worker"].append(fresh(link, base + "bare.html", "boot"))
+                    cells["snapshot"].append(fresh(link, deep, "diagnosis"))
+                    cells["bytecode"].append(fresh(link, deep, "diagnosis", bytecode=True))
+                    # A reboot after a full page load: same tab, warm HTTP cache, new worker.
+                    ctx = browser.new_context()
+                    page = ctx.new_page()
+                    _link(page, link)
+                    page.goto(deep)
+                    page.wait_for_function(DONE, timeout=180_000)
+                    page.goto(base + "errors/")
+                    page.goto(deep)
+                    cells["reboot"].append((page.wait_for_function(DONE, timeout=180_000).json_value(), 0))
+                    ctx.close()
+                med = {k: statistics.median(t for t, _ in v) for k, v in cells.items()}
+                size = {k: statistics.median(n for _, n in v) for k, v in cells.items()}
+                row("browser", f"[{label}] bare Pyodide boot, main thread (median)", f"{med['main']:,.0f} ms")
+                row("browser", f"[{label}] bare Pyodide boot, module worker (median)", f"{med['worker']:,.0f} ms")
+                row("browser", f"[{label}] cold first diagnosis, deep link, snapshot boot", f"{med['snapshot']:,.0f} ms ({med['snapshot'] / med['main']:.2f}x main-thread boot, {size['snapshot'] / 1e6:.1f} MB)")
+                row("browser", f"[{label}] cold first diagnosis, deep link, bytecode boot", f"{med['bytecode']:,.0f} ms ({med['bytecode'] / med['main']:.2f}x main-thread boot, {size['bytecode'] / 1e6:.1f} MB)")
+                row("browser", f"[{label}] reboot after a full page load (warm HTTP cache)", f"{med['reboot']:,.0f} ms")
+                cold_ratio[label] = min(med["snapshot"], med["bytecode"]) / med["main"]
+
+                # A repeat visit in a persistent profile: Chromium keeps compiled wasm only there.
+                profile = Path(tempfile.mkdtemp(prefix="errata-profile-"))
+                try:
+                    ctx = pw.chromium.launch_persistent_context(str(profile), executable_path=chromium_path(), args=CHROMIUM_ARGS)
+                    repeat = []
+                    for i in range(runs + 1):  # the first visit fills the caches
+                        page = ctx.new_page()
+                        _link(page, link)
+                        page.goto(deep)
+                        took = page.wait_for_function(DONE, timeout=180_000).json_value()
+                        if i:
+                            repeat.append(took)
+                        page.close()
+                    ctx.close()
+                finally:
+                    shutil.rmtree(profile, ignore_errors=True)
+                row("browser", f"[{label}] repeat visit, persistent profile (median)", f"{statistics.median(repeat):,.0f} ms")
+            row("browser", "  targets: cold first answer <= 0.40x main-thread boot at full speed, <= 0.80x throttled",
+                " / ".join(f"{v:.2f}x" for v in cold_ratio.values()))
+
+            # A diagnosis after in-site (instant) navigation, and the per-call engine time
+            # (throttled first: the full-speed page stays open for the rows below).
+            for label, link in reversed(LINKS):
+                ctx = browser.new_context()
+                page = ctx.new_page()
+                _link(page, link)
+                page.goto(base)
+                page.wait_for_function("() => window.errataDiagnostic && (window.errataDiagnostic.startRuntime(), true)")
+                page.wait_for_function("() => window.errataDiagnostic.runtime.ready", timeout=180_000)
+                after_nav = []
+                for _ in range(runs):
+                    page.click(".md-content a[href$='errors/econnreset/']")
+                    page.wait_for_selector("textarea[data-diagnose-input]")
+                    after_nav.append(page.evaluate(
+                        """async (text) => {
+                            const box = document.querySelector('[data-diagnose]');
+                            const results = box.querySelector('[data-diagnose-results]');
+                            box.querySelector('[data-diagnose-input]').value = text;
+                            const t0 = performance.now();
+                            box.querySelector('[data-diagnose-run]').click();
+                            while (results.dataset.state !== 'done') await new Promise(r => setTimeout(r, 1));
+                            return performance.now() - t0;
+                        }""", RESET))
+                    page.go_back()
+                    page.wait_for_selector(".md-content a[href$='errors/econnreset/']")
+                row("browser", f"[{label}] diagnosis after in-site navigation (median, click to result; target < 50 ms)", f"{statistics.median(after_nav):,.1f} ms")
+                if link:
+                    ctx.close()
             # The fix comes in the same answer as the diagnosis: time from the click to the fix on screen.
             fix_seen = []
             for _ in range(runs):

@@ -26,7 +26,7 @@ from .model import RUNTIME_LABELS, Match, Rule
 from .normalize import error_line
 from .runtimes import fix_runtime
 
-__all__ = ["check_rule", "diagnose", "load", "mcp", "redact", "utf16_offset", "utf16_offsets"]
+__all__ = ["check_rule", "diagnose", "load", "mcp", "redact", "rule_count", "utf16_offset", "utf16_offsets"]
 
 _rules: Catalog = Catalog([])
 
@@ -35,6 +35,11 @@ def load(bundle_json: str) -> int:
     """Load the rules bundle; returns how many rules are ready."""
     global _rules
     _rules = Catalog(load_bundle(json.loads(bundle_json)))
+    return len(_rules.rules)
+
+
+def rule_count() -> int:
+    """How many rules are loaded (a worker restored from a snapshot asks, it did not load them)."""
     return len(_rules.rules)
 
 

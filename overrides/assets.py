@@ -20,6 +20,8 @@ from engine import __version__
 from engine.bundle import encode_bundle
 from engine.model import Rule
 
+from . import precompiled as compiled
+
 __all__ = ["Asset", "AssetError", "PYODIDE_FILES", "build_wheel", "engine_wheel", "pyyaml_wheel",
            "rules_bundle", "runtime_assets"]
 
@@ -164,6 +166,17 @@ def runtime_assets(rules: list[Rule], *, project: Path, rules_dir: Path, templat
     pyyaml = pyyaml_wheel(project, cache_dir)
     bundle = rules_bundle(rules)
     version, runtime = _pyodide(project, pyodide_dir)
+    try:
+        pre = compiled.precompiled(pyodide_files=runtime, engine_wheel=wheel, pyyaml_wheel=pyyaml, bundle=bundle,
+                                   rules=rules, rules_dir=rules_dir, template=template,
+                                   schema=rules_dir / "schema.json", cache_dir=cache_dir)
+    except compiled.PrecompileError as exc:
+        raise AssetError(str(exc)) from exc
+    # Content-named: a new runtime, engine, rules or stdlib gives new names (the snapshot
+    # is only valid with the exact stdlib zip and runtime it was taken with).
+    stdlib_name = f"stdlib-{pre.key}.zip"
+    engine_pyc_name = f"engine-{pre.key}.zip"
+    snapshot_name = f"snapshot-{pre.key}.bin.gz"
     manifest = {
         "engine": __version__,
         "wheel": wheel.name,
@@ -173,12 +186,20 @@ def runtime_assets(rules: list[Rule], *, project: Path, rules_dir: Path, templat
         # A digest of what the browser caches, so it changes exactly when they do (and
         # two builds of one commit agree byte for byte, unlike file times).
         "stamp": hashlib.sha256(wheel.read_bytes() + b"\0" + bundle).hexdigest()[:16],
+        # Compiled for Pyodide (overrides/precompiled.py): the bytecode stdlib both boots
+        # use, the engine with its .pyc, and the memory snapshot taken after the warm-up.
+        "stdlib": stdlib_name,
+        "engine_pyc": engine_pyc_name,
+        "snapshot": {"file": snapshot_name, "bytes": pre.snapshot_bytes, "pyyaml": compiled.SNAPSHOT_PYYAML},
     }
     assets = [
         Asset("runtime/manifest.json", content=json.dumps(manifest).encode()),
         Asset("runtime/rules.json", content=bundle),
         Asset(f"runtime/{wheel.name}", path=wheel),
         Asset(f"runtime/{pyyaml.name}", path=pyyaml),
+        Asset(f"runtime/{stdlib_name}", path=pre.stdlib),
+        Asset(f"runtime/{engine_pyc_name}", path=pre.engine),
+        Asset(f"runtime/{snapshot_name}", path=pre.snapshot),
         *(Asset(f"runtime/pyodide/{p.name}", path=p) for p in runtime),
         # The playground's ?rule=<id> opens a rule's own YAML, comments included.
         *(Asset(f"runtime/rules/{p.name}", path=p) for p in sorted(rules_dir.glob("*.yaml"))),

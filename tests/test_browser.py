@@ -440,3 +440,54 @@ def test_print_shows_the_article_without_the_box_or_the_chrome(page, site):
         return [a.getAttribute('href'), getComputedStyle(a, '::after').content];
     }""")
     assert after[1] == f'" ({after[0]})"'
+
+
+# --- the boot compiled for Pyodide: snapshot, and the fallback when it cannot be used ---------
+
+
+def _timings(page):
+    return page.evaluate("() => window.errataDiagnostic.runtime.timings")
+
+
+def test_a_fast_link_restores_the_snapshot_and_answers(chromium, site):
+    context = chromium.new_context()
+    page = context.new_page()
+    page.goto(site.url("diagnose/#diagnose=" + quote(NODE_RESET, safe="")))
+    page.wait_for_selector(f"{RESULTS}[data-state=done]", timeout=90_000)
+    assert ranked_ids(page)[0] == "econnreset"
+    timings = _timings(page)
+    assert timings["boot"] == "snapshot" and timings["fallback"] is None and timings["rules"] > 40
+    context.close()
+
+
+def _corrupt(route):
+    response = route.fetch()
+    route.fulfill(response=response, body=b"\x1f\x8b not a gzip stream at all")
+
+
+def _other_build(route):
+    """A real snapshot whose header names another runtime build (bytes 16-47: the build id)."""
+    import gzip
+
+    response = route.fetch()
+    raw = bytearray(gzip.decompress(response.body()))
+    raw[16:48] = b"0" * 32
+    route.fulfill(response=response, body=gzip.compress(bytes(raw), 1))
+
+
+@pytest.mark.parametrize("failure, expected", [
+    (lambda route: route.fulfill(status=404, body="not here"), "answered 404"),
+    (_corrupt, ""),
+    (_other_build, "Snapshot build id mismatch"),
+], ids=["missing", "corrupt", "other-build"])
+def test_a_snapshot_that_cannot_be_used_falls_back_to_a_normal_boot(chromium, site, failure, expected):
+    context = chromium.new_context()
+    context.route("**/runtime/snapshot-*.bin.gz", failure)
+    page = context.new_page()
+    page.goto(site.url("diagnose/"))
+    run_paste(page, NODE_RESET)
+    assert ranked_ids(page)[0] == "econnreset"
+    timings = _timings(page)
+    assert timings["boot"] == "bytecode" and expected in timings["fallback"]
+    context.close()
+

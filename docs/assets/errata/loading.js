@@ -87,6 +87,7 @@ const state = {
   expected: 0, // their declared sizes, where known
   unknown: false, // some file's size is not known (a compressed transfer)
   pending: new Map(), // names of the files still downloading
+  optional: new Set(), // URLs whose failure the caller handles (the snapshot): never a start failure
   post: () => {},
   lastPost: 0,
 };
@@ -118,11 +119,15 @@ function fail(message) {
   return new Error(message);
 }
 
+// A file's problem: the start failure, unless the file is optional (then only an error).
+const problemWith = (url, message) => (state.optional.has(url) ? new Error(message) : fail(message));
+
 // Counts a copy of the body (a tee), so the runtime gets the original response: its URL
 // and headers stay the browser's own (WebAssembly.instantiateStreaming needs the
 // content-type, and Chromium caches compiled wasm only for real network responses).
 async function watchBody(url, response) {
   const name = fileName(url);
+  const problem = (message) => problemWith(url, message);
   const length = Number(response.headers.get("content-length"));
   const encoded = Boolean(response.headers.get("content-encoding"));
   if (length > 0 && !encoded) state.expected += length;
@@ -135,9 +140,9 @@ async function watchBody(url, response) {
       if (done) break;
       if (head.length < 8) {
         head = new Uint8Array([...head, ...value.slice(0, 8 - head.length)]);
-        const problem = describeStart(url, head);
-        if (problem) {
-          fail(problem);
+        const wrong = describeStart(url, head);
+        if (wrong) {
+          problem(wrong);
           reader.cancel().catch(() => {});
           return;
         }
@@ -146,7 +151,7 @@ async function watchBody(url, response) {
       report("Downloading the Python runtime");
     }
   } catch (error) {
-    fail(`${name} stopped downloading (${error.message || error})`);
+    problem(`${name} stopped downloading (${error.message || error})`);
   } finally {
     finished(name);
   }
@@ -178,6 +183,7 @@ export function watchRuntimeFiles(post) {
   self.fetch = async (input, init) => {
     const url = input instanceof Request ? input.url : String(input);
     const name = fileName(url);
+    const problem = (message) => problemWith(url, message);
     state.pending.set(name, true); // a download waiting for its first byte is pending too
     report("Downloading the Python runtime", true);
     let response;
@@ -185,17 +191,25 @@ export function watchRuntimeFiles(post) {
       response = await realFetch(input, init);
     } catch (error) {
       finished(name);
-      throw fail(`${name} could not be downloaded (the connection failed or something on the way blocked it)`);
+      throw problem(`${name} could not be downloaded (the connection failed or something on the way blocked it)`);
     }
-    const problem = describeResponse(url, response);
-    if (problem || !response.body) {
+    const wrong = describeResponse(url, response);
+    if (wrong || !response.body) {
       finished(name);
-      if (problem) throw fail(problem);
+      if (wrong) throw problem(wrong);
       return response;
     }
     watchBody(url, response);
     return response;
   };
+}
+
+/** Fetch a file the caller can do without: counted like the others, but a 404, a broken
+ * or a replaced download only rejects this promise (the page is not told the start failed). */
+export function fetchOptional(url) {
+  const href = String(url);
+  state.optional.add(href);
+  return self.fetch(href);
 }
 
 export { megabytes };

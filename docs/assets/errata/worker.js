@@ -2,7 +2,8 @@
 // It speaks protocol.js; it starts booting as soon as it is created.
 // The runtime, the engine wheel and the rules all come from this site's own origin.
 import * as protocol from "./protocol.js";
-import { downloadFailure, explainFailure, snapshot, watchRuntimeFiles } from "./loading.js";
+import { downloadFailure, explainFailure, fetchOptional, snapshot, watchRuntimeFiles } from "./loading.js";
+import { chooseBoot, snapshotBytes } from "./boot.js";
 
 // Before anything is fetched: count the runtime's bytes and name a file that fails.
 watchRuntimeFiles((message) => postMessage(message));
@@ -26,26 +27,65 @@ function manifest() {
   return manifestPromise;
 }
 
+// Two ways to boot, both compiled for Pyodide at build time: see boot.js.
+async function bootRuntime(loadPyodide, files, how) {
+  const pyodideBase = new URL("pyodide/", runtimeURL);
+  const options = {
+    indexURL: pyodideBase.href,
+    stdLibURL: new URL(files.stdlib, runtimeURL).href,
+    _sysExecutable: "/usr/bin/python3", // what the snapshot was made with
+    stdout: () => {}, stderr: () => {},
+  };
+  // The snapshot is optional: a missing or broken one falls back to the bytecode boot
+  // (see boot()), so its download problems are not a start failure.
+  if (how === "snapshot") {
+    options._loadSnapshot = fetchOptional(new URL(files.snapshot.file, runtimeURL))
+      .then((response) => response.arrayBuffer())
+      .then((body) => snapshotBytes(body, files.snapshot.bytes));
+  }
+  return loadPyodide(options);
+}
+
 async function boot() {
   postMessage(protocol.progress("Loading the Python runtime"));
   const pyodideBase = new URL("pyodide/", runtimeURL);
   // Start everything at once; the runtime is the long pole.
-  const runtime = import(new URL("pyodide.mjs", pyodideBase).href).then(({ loadPyodide }) =>
-    loadPyodide({ indexURL: pyodideBase.href, stdout: () => {}, stderr: () => {} }));
-  const files = await manifest();
-  const wheel = fetchOk(new URL(`${files.wheel}?v=${files.stamp}`, runtimeURL));
-  const rules = fetchOk(new URL(`${files.rules}?v=${files.stamp}`, runtimeURL), "text");
-  const pyodide = await runtime;
+  const [{ loadPyodide }, files] = await Promise.all([import(new URL("pyodide.mjs", pyodideBase).href), manifest()]);
+  const rules = () => fetchOk(new URL(`${files.rules}?v=${files.stamp}`, runtimeURL), "text");
+  let how = chooseBoot(files, self.navigator, typeof DecompressionStream === "function");
+  let pyodide = null;
+  let fallback = null;
+  if (how === "snapshot") {
+    try {
+      pyodide = await bootRuntime(loadPyodide, files, "snapshot");
+      engine = pyodide.pyimport("errata_engine.web"); // imported, rules loaded: nothing left to do
+    } catch (error) {
+      // Missing, corrupt, refused or from another build ("Snapshot build id mismatch").
+      fallback = String(error && error.message || error).split("\n")[0];
+      how = "bytecode";
+      pyodide = null;
+      engine = null;
+    }
+  }
+  let booted, imported;
+  if (how === "bytecode") {
+    const enginePyc = fetchOk(new URL(files.engine_pyc, runtimeURL));
+    const bundle = rules();
+    pyodide = await bootRuntime(loadPyodide, files, "bytecode");
+    booted = performance.now();
+    postMessage(protocol.progress("Loading the rules"));
+    pyodide.unpackArchive(await enginePyc, "zip");
+    const web = pyodide.pyimport("errata_engine.web");
+    imported = performance.now();
+    web.load(await bundle);
+    engine = web;
+  } else {
+    booted = imported = performance.now();
+  }
   self.pyodide = pyodide;
-  const booted = performance.now();
-  postMessage(protocol.progress("Loading the rules"));
-  pyodide.unpackArchive(await wheel, "wheel");
-  const web = pyodide.pyimport("errata_engine.web");
-  const imported = performance.now();
-  const count = web.load(await rules);
-  engine = web;
   const loaded = performance.now();
-  timings = { origin: performance.timeOrigin, booted, imported, loaded, rules: count };
+  const count = engine.rule_count();
+  timings = { origin: performance.timeOrigin, booted, imported, loaded, rules: count, boot: how, fallback };
 }
 
 function start() {
