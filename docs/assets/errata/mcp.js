@@ -2,7 +2,7 @@
 // check a pasted one, with engine/mcp.py in the same worker as the paste box. Python
 // computes every text shown here; this module only collects the form and renders.
 import { runtime, startRuntime, mcp } from "./runtime.js";
-import { el, errorView } from "./render.js";
+import { el, errorView, scrollable } from "./render.js";
 import { whenIdle } from "./site.js";
 
 const lines = (text) => text.split(/\r?\n/).map((line) => line.trim()).filter(Boolean);
@@ -46,7 +46,7 @@ async function copy(text, status, what) {
 
 // A block of text the reader copies: <pre><code> and its copy button.
 function copyable(text, attrs, label, status) {
-  const code = el("code", attrs, text);
+  const code = scrollable(el("code", attrs, text), label[0].toUpperCase() + label.slice(1));
   const copyButton = el("button", { type: "button", class: "md-button errata-mcp__copy", "data-mcp-copy": "" }, `Copy ${label}`);
   copyButton.addEventListener("click", () => copy(text, status, label));
   return el("div", { class: "errata-mcp__block" }, el("pre", {}, code), copyButton);

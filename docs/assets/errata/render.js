@@ -14,9 +14,18 @@ export function el(tag, attrs, ...children) {
   return node;
 }
 
+/** A block that may scroll, made reachable and named for the keyboard (WCAG 2.1.1): a tab stop that
+ *  arrow keys scroll, announced by its label. A group, because a generic element may not carry a name. */
+export function scrollable(node, label) {
+  node.setAttribute("tabindex", "0");
+  node.setAttribute("role", "group");
+  node.setAttribute("aria-label", label);
+  return node;
+}
+
 /** An excerpt from engine.excerpt: windows of lines of [text, marked] segments. */
 export function excerptView(windows) {
-  const code = el("code");
+  const code = scrollable(el("code"), "The lines of your paste that matched");
   (windows || []).forEach((lines, index) => {
     if (index) code.append(document.createTextNode("\n…\n"));
     lines.forEach((line, i) => {
@@ -63,7 +72,7 @@ function copyButton(text) {
 export function blocksView(blocks) {
   return (blocks || []).map((block) => {
     if (block.type === "code") {
-      const code = el("code", block.lang ? { class: `language-${String(block.lang).replace(/[^\w+#.-]/g, "")}` } : {}, block.text);
+      const code = scrollable(el("code", block.lang ? { class: `language-${String(block.lang).replace(/[^\w+#.-]/g, "")}` } : {}, block.text), "Code");
       return el("div", { class: "errata-code" }, copyButton(block.text), el("pre", {}, code));
     }
     if (block.type === "ol" || block.type === "ul") {
@@ -105,10 +114,10 @@ export function fixView(match) {
   return parts;
 }
 
-function titleLink(match) {
+function titleLink(match, text) {
   const href = new URL(match.url, ROOT);
   if (match.tab) href.searchParams.set("tab", match.tab);
-  return el("a", { class: "errata-match__title", href: href.pathname + href.search }, match.title);
+  return el("a", { class: text ? "errata-match__page" : "errata-match__title", href: href.pathname + href.search }, text || match.title);
 }
 
 function meta(match) {
@@ -136,11 +145,12 @@ export function answerView(match, chain, ...controls) {
   return el("li", { class: "errata-match errata-match--answer", "data-rule-id": match.id, "data-score": String(match.score) }, ...parts);
 }
 
-/** A match after the first: one line, its details (summary, evidence, fix) on click. */
+/** A match after the first: one line, its details (summary, evidence, fix) on click. The line is the
+ *  disclosure's own label, so the link to the page is inside (no link nested in the summary control). */
 export function compactMatchView(match, ...controls) {
   return el("li", { class: "errata-match errata-match--compact", "data-rule-id": match.id, "data-score": String(match.score) },
-    el("details", {}, el("summary", {}, titleLink(match), meta(match)),
-      el("p", { class: "errata-match__summary" }, match.summary),
+    el("details", {}, el("summary", {}, el("span", { class: "errata-match__title" }, match.title), meta(match)),
+      el("p", { class: "errata-match__summary" }, match.summary, " ", titleLink(match, "Open its page")),
       excerptView(match.excerpt), ...fixView(match).slice(0, 1).map(demote), ...controls));
 }
 

@@ -1,6 +1,6 @@
 // Sharing and reporting: always redacted, always shown before anything leaves the page.
 import { redact } from "./runtime.js";
-import { el, button, errorView } from "./render.js";
+import { el, button, errorView, scrollable } from "./render.js";
 import { ROOT, configured } from "./site.js";
 
 const MAX_REPORT = 4000; // keep prefilled GitHub URLs within what browsers and GitHub accept
@@ -23,7 +23,7 @@ async function sharePanel(box, action) {
   panel.replaceChildren(
     el("p", {}, removed.length ? `Removed before sharing: ${removed.join(", ")}. Check the text below for anything else private.`
       : "No secrets were found. Check the text below for anything private before sharing."),
-    el("pre", { class: "errata-share__text", "data-diagnose-redacted": "" }, redacted.text),
+    scrollable(el("pre", { class: "errata-share__text", "data-diagnose-redacted": "" }, redacted.text), "The text that would be shared"),
     action.render(redacted),
   );
 }
