@@ -11,6 +11,7 @@ summary of what to fix, per scheme and state.
 
 from __future__ import annotations
 
+import base64
 import json
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -208,3 +209,127 @@ def test_axe_finds_no_violation(context, site, state):
     page = open_page(context, site, path)
     act(page, site)
     check(page, site)
+
+
+# --- evidence keeps its underscores at every pixel density (issue 17, item 4) ------------
+
+UNDICI_TIMEOUT = """TypeError: fetch failed
+    at node:internal/deps/undici/undici:13502:13 {
+  [cause]: ConnectTimeoutError: Connect Timeout Error (attempted address: api.anthropic.com:443, timeout: 10000ms)
+      at onConnectTimeout (node:internal/deps/undici/undici:2602:28) {
+    code: 'UND_ERR_CONNECT_TIMEOUT'
+  }
+}"""
+
+# Pixels of two screenshots of the same block that differ inside each span (x in CSS pixels of the block).
+DIFFERING_PIXELS = """async ([before, after, spans, scale]) => {
+    const decode = async (b64) => {
+        // Decoded here, not fetched: the page's CSP (connect-src 'self') refuses data: addresses.
+        const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+        const bitmap = await createImageBitmap(new Blob([bytes], {type: 'image/png'}));
+        const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+        const context = canvas.getContext('2d');
+        context.drawImage(bitmap, 0, 0);
+        return context.getImageData(0, 0, bitmap.width, bitmap.height);
+    };
+    const [a, b] = [await decode(before), await decode(after)];
+    return spans.map(([left, right]) => {
+        let count = 0;
+        for (let y = 0; y < a.height; y++) {
+            for (let x = Math.ceil(left * scale); x < Math.floor(right * scale); x++) {
+                const i = (y * a.width + x) * 4;
+                const delta = Math.abs(a.data[i] - b.data[i]) + Math.abs(a.data[i + 1] - b.data[i + 1]) + Math.abs(a.data[i + 2] - b.data[i + 2]);
+                if (delta > 60) count++;
+            }
+        }
+        return count;
+    });
+}"""
+
+
+@pytest.mark.parametrize("scale", [1, 2])
+def test_highlighted_evidence_shows_every_underscore(chromium, site, scale):
+    """Each "_" inside a highlight changes pixels in its own column: the block is shot as it is and with
+    the underscores turned into spaces, and each underscore's span must differ by at least half a line."""
+    context = chromium.new_context(viewport={"width": 1400, "height": 900}, device_scale_factor=scale)
+    try:
+        page = context.new_page()
+        page.goto(site.url("diagnose/"))
+        run_paste(page, UNDICI_TIMEOUT)
+        mark = page.locator(f"{RESULTS} .errata-match--answer .errata-evidence mark", has_text="UND_ERR_CONNECT_TIMEOUT").first
+        code = page.locator(f"{RESULTS} .errata-match--answer .errata-evidence code").first
+        code.scroll_into_view_if_needed()
+        spans = mark.evaluate("""(mark) => {
+            const box = mark.closest('code').getBoundingClientRect();
+            const text = mark.firstChild, spans = [];
+            for (let i = 0; i < text.data.length; i++) {
+                if (text.data[i] !== '_') continue;
+                const range = document.createRange();
+                range.setStart(text, i);
+                range.setEnd(text, i + 1);
+                const r = range.getBoundingClientRect();
+                spans.push([r.left - box.left, r.right - box.left]);
+            }
+            return spans;
+        }""")
+        assert len(spans) == 3, spans
+        before = code.screenshot(animations="disabled")
+        mark.evaluate("(mark) => { mark.firstChild.data = mark.firstChild.data.replace(/_/g, ' '); }")
+        after = code.screenshot(animations="disabled")
+        counts = page.evaluate(DIFFERING_PIXELS, [base64.b64encode(before).decode(), base64.b64encode(after).decode(), spans, scale])
+        width = spans[0][1] - spans[0][0]
+        assert all(count >= width * scale / 2 for count in counts), (
+            f"underscores at {scale}x change only {counts} pixels (a glyph is {width * scale:.0f} wide): hidden under the highlight")
+    finally:
+        context.close()
+
+
+# --- visible focus (WCAG 2.4.7) on everything the keyboard reaches in a result ------------------
+
+# How a control looks, and the contrast of its outline against what is around it (WCAG 1.4.11: 3:1).
+FOCUS_STYLE = """(node) => {
+    const rgba = (c) => (c.match(/[\\d.]+/g) || []).map(Number).concat([1]).slice(0, 4);
+    const over = ([r, g, b, a], [R, G, B]) => [r * a + R * (1 - a), g * a + G * (1 - a), b * a + B * (1 - a)];
+    const lum = (c) => c.map((v) => v / 255).map((v) => v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4)
+        .reduce((sum, v, i) => sum + v * [0.2126, 0.7152, 0.0722][i], 0);
+    // The colour the outline is drawn on: the backgrounds around the control, composited from the page up.
+    const layers = [];
+    for (let n = node.parentElement; n; n = n.parentElement) layers.push(rgba(getComputedStyle(n).backgroundColor));
+    const around = layers.reverse().reduce((below, layer) => over(layer, below), [255, 255, 255]);
+    const s = getComputedStyle(node);
+    const ring = over(rgba(s.outlineColor), around);
+    const [hi, lo] = [lum(ring), lum(around)].sort((a, b) => b - a);
+    return {outline: s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0 && rgba(s.outlineColor)[3] > 0,
+            contrast: (hi + 0.05) / (lo + 0.05),
+            look: [s.boxShadow, s.backgroundColor, s.color, s.borderColor, s.textDecorationLine].join('|')};
+}"""
+
+
+def test_every_control_in_a_result_shows_its_focus(context, site):
+    """Tab from the paste box through a full answer (links, buttons, disclosures, scrollable blocks) and
+    the share panel: each stop draws an outline, or looks different focused than after the focus moved on."""
+    page = open_page(context, site, "diagnose/")
+    run_paste(page, FETCH_FAILED.read_text())
+    page.click("[data-diagnose-share-link]")
+    page.wait_for_selector("[data-diagnose-copy-link]")
+    page.focus("textarea[data-diagnose-input]")
+    seen, previous = [], None
+    for _ in range(80):
+        page.keyboard.press("Tab")
+        if previous:  # the focus moved on: the last stop must have looked different while focused
+            node, focused, name = previous
+            assert focused["outline"] or focused["look"] != node.evaluate(FOCUS_STYLE)["look"], f"no visible focus on {name}"
+            if focused["outline"]:
+                assert focused["contrast"] >= 3, f"the focus ring of {name} is {focused['contrast']:.2f}:1 against its background"
+        node = page.evaluate_handle("document.activeElement")
+        if not node.evaluate("(n) => !!n.closest('[data-diagnose]')"):
+            break
+        name = node.evaluate("(n) => n.tagName.toLowerCase() + [...n.classList].filter((c) => c !== 'focus-visible').slice(0, 1).map((c) => '.' + c).join('')"
+                             " + ' ' + (n.getAttribute('aria-label') || n.textContent).trim().slice(0, 30)")
+        previous = (node, node.evaluate(FOCUS_STYLE), name)
+        seen.append(name)
+    kinds = "\n".join(seen)
+    # The walk went through every kind of control of the answer and the panel, not just the first few.
+    for expected in ("a.errata-match__title", "button.errata-copy", "summary", "button.errata-match__wrong",
+                     "code The lines of your paste", "code.language-", "pre.errata-share__text", "Copy the link"):
+        assert expected in kinds, (expected, seen)
