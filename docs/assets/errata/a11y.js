@@ -9,3 +9,26 @@
 export function demoteCodeNavs(root = document) {
   root.querySelectorAll("nav.md-code__nav:not([role])").forEach((nav) => nav.setAttribute("role", "none"));
 }
+
+// A table wider than the screen scrolls sideways inside Material's wrapper, which the keyboard
+// cannot scroll: then the wrapper is a named tab stop (WCAG 2.1.1), and again an ordinary box
+// when a wider window makes the table fit.
+const tables = typeof ResizeObserver === "function"
+  ? new ResizeObserver((entries) => entries.forEach(({ target }) => reachable(target)))
+  : null;
+
+function reachable(wrap) {
+  if (wrap.scrollWidth > wrap.clientWidth + 1) {
+    wrap.setAttribute("tabindex", "0");
+    wrap.setAttribute("role", "group");
+    wrap.setAttribute("aria-label", "Table, scrolls sideways");
+  } else {
+    ["tabindex", "role", "aria-label"].forEach((name) => wrap.removeAttribute(name));
+  }
+}
+
+/** Watch the page's table wrappers (Material builds them just before, on the same document$). */
+export function reachableTables(root = document) {
+  if (tables) tables.disconnect(); // the previous page's wrappers (instant navigation swapped them out)
+  root.querySelectorAll(".md-typeset__scrollwrap").forEach((wrap) => (tables ? tables.observe(wrap) : reachable(wrap)));
+}

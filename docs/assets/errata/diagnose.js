@@ -2,7 +2,7 @@
 // tabs. Material's instant navigation swaps pages without reloading, so this module
 // stays alive (and the Python runtime with it) and wires each new page on document$.
 // A page opened with #diagnose=<percent-encoded text> fills the first box and runs.
-import { demoteCodeNavs } from "./a11y.js";
+import { demoteCodeNavs, reachableTables } from "./a11y.js";
 import { runtime, startRuntime, diagnose, request } from "./runtime.js";
 import { run, wireBox } from "./box.js";
 import { setupPlayground } from "./playground.js";
@@ -45,7 +45,8 @@ function skipToBox(box) {
 }
 
 function setup() {
-  demoteCodeNavs(); // Material built the page's code blocks just before (its document$ runs first)
+  demoteCodeNavs(); // Material built the page's code blocks and table wrappers just before (its document$ runs first)
+  reachableTables();
   selectFixTab();
   wireSearchButtons();
   document.querySelectorAll("[data-playground]").forEach(setupPlayground);
