@@ -364,3 +364,32 @@ def test_a_table_that_scrolls_sideways_is_a_named_tab_stop_only_while_it_scrolls
         page.wait_for_function("() => !document.querySelector('.md-typeset__scrollwrap').hasAttribute('tabindex')")
     finally:
         context.close()
+
+
+# --- focus not obscured (WCAG 2.4.11): the sticky header never covers what has the focus --------
+
+@pytest.mark.parametrize("width", [1400, 390])
+def test_shift_tab_never_leaves_the_focus_under_the_header(chromium, site, width):
+    """Backwards through an error page from its footer: each control the focus lands on is scrolled
+    into view below the header, not to the very top of the window, where the header hides it."""
+    context = chromium.new_context(viewport={"width": width, "height": 700})
+    try:
+        page = context.new_page()
+        page.goto(site.url("errors/econnreset/"))
+        page.wait_for_load_state("load")
+        page.focus(".md-footer a, .md-copyright a")
+        covered, stops = [], 0
+        for _ in range(120):
+            page.keyboard.press("Shift+Tab")
+            top, bottom, header, name = page.evaluate("""() => {
+                const node = document.activeElement, box = node.getBoundingClientRect();
+                return [box.top, box.bottom, document.querySelector('.md-header').getBoundingClientRect().bottom,
+                        node.tagName + ' ' + (node.textContent || '').trim().slice(0, 30)];
+            }""")
+            if bottom > top:  # a control on screen (the drawer's hidden links have no box)
+                stops += 1
+                if top < header:
+                    covered.append(f"{name}: top {top:.0f}, header ends at {header:.0f}")
+        assert stops > 40 and not covered, covered
+    finally:
+        context.close()
