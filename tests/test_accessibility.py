@@ -376,20 +376,24 @@ def test_shift_tab_never_leaves_the_focus_under_the_header(chromium, site, width
     try:
         page = context.new_page()
         page.goto(site.url("errors/econnreset/"))
-        page.wait_for_load_state("load")
-        page.focus(".md-footer a, .md-copyright a")
+        page.wait_for_selector("[data-diagnose][data-wired]")  # the site's modules have set the page up
+        page.focus(".md-copyright a")
+        page.wait_for_function("() => document.activeElement.matches('.md-copyright a')")
+        page.wait_for_timeout(300)  # the scroll to the footer settles (Material reacts to it) before the first key
         covered, stops = [], 0
         for _ in range(120):
             page.keyboard.press("Shift+Tab")
-            top, bottom, header, name = page.evaluate("""() => {
+            inside, top, bottom, header, name = page.evaluate("""() => {
                 const node = document.activeElement, box = node.getBoundingClientRect();
-                return [box.top, box.bottom, document.querySelector('.md-header').getBoundingClientRect().bottom,
+                return [!!node.closest('.md-container'), box.top, box.bottom, document.querySelector('.md-header').getBoundingClientRect().bottom,
                         node.tagName + ' ' + (node.textContent || '').trim().slice(0, 30)];
             }""")
+            if not inside:  # back at the header, the skip links or the page itself: the walk is done
+                break
             if bottom > top:  # a control on screen (the drawer's hidden links have no box)
                 stops += 1
                 if top < header:
                     covered.append(f"{name}: top {top:.0f}, header ends at {header:.0f}")
-        assert stops > 40 and not covered, covered
+        assert stops > 40 and not covered, (stops, covered, page.evaluate("document.activeElement.outerHTML.slice(0, 200)"))
     finally:
         context.close()
