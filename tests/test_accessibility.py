@@ -67,10 +67,16 @@ def context(chromium, site, scheme, axe_source):
                                    color_scheme="light" if scheme == "default" else "dark")
     scope = urlsplit(site.base).path  # Material keys its storage by the site's path
     context.add_init_script(f"localStorage.setItem({json.dumps(scope + '.__palette')}, {json.dumps(json.dumps(SCHEMES[scheme]))})")
+    context.add_init_script(CSP_WATCH)
     context.route(f"**/{AXE_PATH}", lambda route: route.fulfill(status=200, content_type="text/javascript", body=axe_source))
     context.scheme = scheme
     yield context
     context.close()
+
+
+# Anything the page's Content-Security-Policy refuses, axe included, is recorded here.
+CSP_WATCH = """window.__cspRefused = [];
+document.addEventListener('securitypolicyviolation', (e) => window.__cspRefused.push(`${e.violatedDirective} ${e.blockedURI}`));"""
 
 
 def axe_violations(page, site) -> list[dict]:
@@ -110,6 +116,9 @@ def check(page, site) -> None:
     page.wait_for_timeout(300)
     violations = axe_violations(page, site)
     assert not violations, f"{page.url} ({page.evaluate('document.body.dataset.mdColorScheme')}):\n{report(violations)}"
+    # axe ran under the site's own policy, which refused nothing (neither axe nor the page).
+    assert page.evaluate("window.__cspRefused") == []
+    assert "script-src 'self'" in page.get_attribute("meta[http-equiv='Content-Security-Policy']", "content")
 
 
 # --- the page types and states ------------------------------------------------------
