@@ -395,7 +395,7 @@ def bench_browser(quick: bool) -> None:
                 page.wait_for_function("() => window.errataDiagnostic && (window.errataDiagnostic.startRuntime(), true)")
                 page.wait_for_function("() => window.errataDiagnostic.runtime.ready", timeout=180_000)
                 after_nav = []
-                for _ in range(runs):
+                for _ in range(2 * runs):  # more: one page change is quick, and the first pays for warming up
                     page.click(".md-content a[href$='errors/econnreset/']")
                     page.wait_for_selector("textarea[data-diagnose-input]")
                     after_nav.append(page.evaluate(
@@ -410,7 +410,8 @@ def bench_browser(quick: bool) -> None:
                         }""", RESET))
                     page.go_back()
                     page.wait_for_selector(".md-content a[href$='errors/econnreset/']")
-                row("browser", f"[{label}] diagnosis after in-site navigation (median, click to result; target < 50 ms)", f"{statistics.median(after_nav):,.1f} ms")
+                row("browser", f"[{label}] diagnosis after in-site navigation (median, click to result; target < 50 ms)",
+                    f"{statistics.median(after_nav):,.1f} ms (the first: {after_nav[0]:,.1f} ms)")
                 if link:
                     ctx.close()
             # The fix comes in the same answer as the diagnosis: time from the click to the fix on screen.
