@@ -584,8 +584,8 @@ def generate(entry: Entry, client_id: str, platform: str = "posix") -> tuple[str
         if command == "cmd" and entry.command != "cmd":
             if c["windows"]["cmd_wrapper"] == "not-required":
                 # Harmless where the wrapper is no longer needed, and needed by the client's older versions.
-                notes.append(f"on Windows, {entry.command} is a .cmd shim; it is started through cmd /c, which every version "
-                             f"of {c['name']} can run ({c['windows']['note']})")
+                notes.append(f"on Windows, {entry.command} is started through cmd /c, which works in every version of "
+                             f"{c['name']}: {c['windows']['note']}")
             else:
                 notes.append(f"on Windows, {entry.command} is a .cmd shim, so it is started through cmd /c")
     else:

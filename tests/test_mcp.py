@@ -58,7 +58,7 @@ def test_windows_wraps_npx_in_cmd_and_keeps_secrets_out_of_committed_files() -> 
     assert server == {"type": "stdio", "command": "cmd", "args": ["/c", "npx", "-y", "@modelcontextprotocol/server-github"],
                       "env": {"GITHUB_PERSONAL_ACCESS_TOKEN": "${GITHUB_PERSONAL_ACCESS_TOKEN}"}}
     # Claude Code 2.1.119 and later start npx themselves; the wrapper still works, and older versions need it.
-    assert any(n.startswith("on Windows, npx is a .cmd shim; it is started through cmd /c, which every version of Claude Code can run")
+    assert any(n.startswith("on Windows, npx is started through cmd /c, which works in every version of Claude Code: Claude Code 2.1.119")
                for n in notes)
     cursor = json.loads(mcp.generate(_entry("npx"), "cursor", "windows")[0])["mcpServers"]["github"]
     assert cursor["command"] == "cmd" and cursor["type"] == "stdio"
@@ -477,3 +477,14 @@ def test_cli_exit_codes(tmp_path: Path) -> None:
     assert _cli(str(tmp_path / "missing.json")).returncode == 2
     assert _cli(str(clean), "--client", "zed").returncode == 2
     assert _cli().returncode == 2
+
+
+def test_the_page_cites_every_source_a_client_draws_on() -> None:
+    from engine import web
+
+    built = json.loads(web.mcp(json.dumps({"action": "build", "entry": ENTRIES["sse"], "platform": "posix"})))
+    sources = {c["id"]: [s["key"] for s in c["sources"]] for c in built["clients"]}
+    assert {"vscode-mcp-reference", "vscode-mcp-schema", "vscode-mcp-oauth", "vscode-mcp-sandbox-root", "vscode-variables"} <= set(sources["vscode"])
+    assert "claude-code-changelog" in sources["claude-code"] and "mcp-remote-servers" in sources["claude-desktop"]
+    desktop = next(c for c in built["clients"] if c["id"] == "claude-desktop")
+    assert desktop["text"] is None and desktop["notes"] == [mcp.client("claude-desktop")["format"]["remote_note"]]
