@@ -287,14 +287,14 @@ def _bytes_until(page, url: str) -> tuple[float, int]:  # type: ignore[no-untype
     """Open url, wait for the first answer: (its time on the page's clock, bytes received by then)."""
     sizes: list[int] = []
 
-    def record(response) -> None:  # type: ignore[no-untyped-def]
+    def record(request) -> None:  # type: ignore[no-untyped-def]
         try:
-            got = response.request.sizes()
+            got = request.sizes()
             sizes.append(got["responseBodySize"] + got["responseHeadersSize"])
-        except Exception:  # noqa: BLE001 - aborted and redirected requests have no sizes
+        except Exception:  # noqa: BLE001 - aborted and redirected requests, or a request finishing as the page closes
             pass
 
-    page.on("requestfinished", lambda request: record(request.response()))
+    page.on("requestfinished", record)
     page.goto(url)
     took = page.wait_for_function(DONE, timeout=180_000).json_value()
     return took, sum(sizes)
