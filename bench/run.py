@@ -2,8 +2,8 @@
 """Errata's benchmarks: print a table of figures. Nothing here is asserted.
 
     python bench/run.py            everything (a few minutes)
-    python bench/run.py --quick    fewer repeats, no 1,000-rule build (under two minutes)
-    python bench/run.py --only engine|browser|build
+    python bench/run.py --quick    fewer repeats, no 1,000-rule build, no Lighthouse (under two minutes)
+    python bench/run.py --only engine|browser|build|lighthouse
 
 Figures that compare two things (cold first diagnosis vs a bare Pyodide boot,
 3,000 rules vs the real catalog, the pipeline vs a plain mkdocs build) are taken
@@ -520,6 +520,36 @@ def bench_build(quick: bool) -> None:
             shutil.rmtree(work, ignore_errors=True)
 
 
+def bench_lighthouse(quick: bool) -> None:
+    import build
+    import lighthouse
+    from browser_support import serve
+
+    print("Lighthouse (accessibility / SEO, target 100; bench/lighthouse.py lists each failing audit)", flush=True)
+    target = Path(tempfile.mkdtemp(prefix="errata-lighthouse-")) / "site"
+    server, base = serve(target)
+    try:
+        with open(os.devnull, "w") as quiet:
+            stdout, sys.stdout = sys.stdout, quiet
+            try:
+                build.build_site(target, site_url=base)
+            finally:
+                sys.stdout = stdout
+        for desktop in [False] if quick else [False, True]:  # mobile is Lighthouse's default
+            for page, path in lighthouse.PAGES.items():
+                try:
+                    report = lighthouse.lighthouse(base + path, page, desktop=desktop)
+                except (RuntimeError, subprocess.TimeoutExpired) as error:
+                    row("lighthouse", f"{page}: not run", str(error)[:120])
+                    return
+                failing = ", ".join(a.id for a in report.failures) or "none"
+                scores = " / ".join(str(report.scores[c]) for c in lighthouse.CATEGORIES)
+                row("lighthouse", f"{page} ({report.form_factor}): accessibility / SEO", f"{scores} (failing: {failing})")
+    finally:
+        server.shutdown()
+        shutil.rmtree(target.parent, ignore_errors=True)
+
+
 def machine() -> str:
     cpu = platform.processor() or platform.machine()
     try:
@@ -544,11 +574,14 @@ def machine() -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer repeats; skip the 1,000-rule build")
-    parser.add_argument("--only", choices=("engine", "browser", "build"))
+    parser.add_argument("--only", choices=("engine", "browser", "build", "lighthouse"))
     parser.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
     args = parser.parse_args()
     print(f"Machine: {machine()}\n", flush=True)
-    for name, fn in (("engine", bench_engine), ("browser", bench_browser), ("build", bench_build)):
+    for name, fn in (("engine", bench_engine), ("browser", bench_browser), ("build", bench_build),
+                     ("lighthouse", bench_lighthouse)):
+        if name == "lighthouse" and args.quick and args.only is None:
+            continue  # its own build and four runs of about 15 s would break --quick's two minutes
         if args.only in (None, name):
             fn(args.quick)
             print(flush=True)
