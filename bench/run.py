@@ -402,7 +402,8 @@ def bench_browser(quick: bool) -> None:
                 after_nav = []
                 for _ in range(2 * runs):  # more: one page change is quick, and the first pays for warming up
                     page.click(".md-content a[href$='errors/econnreset/']")
-                    page.wait_for_selector("textarea[data-diagnose-input]")
+                    # The box answers once diagnose.js has wired the new page (Material's document$).
+                    page.wait_for_selector("[data-diagnose][data-wired] textarea[data-diagnose-input]")
                     after_nav.append(page.evaluate(
                         """async (text) => {
                             const box = document.querySelector('[data-diagnose]');
@@ -410,7 +411,7 @@ def bench_browser(quick: bool) -> None:
                             box.querySelector('[data-diagnose-input]').value = text;
                             const t0 = performance.now();
                             box.querySelector('[data-diagnose-run]').click();
-                            while (results.dataset.state !== 'done') await new Promise(r => setTimeout(r, 1));
+                            while (results.dataset.state !== 'done') { if (performance.now() - t0 > 60000) throw new Error('no answer in 60 s: ' + results.dataset.state); await new Promise(r => setTimeout(r, 1)); }
                             return performance.now() - t0;
                         }""", RESET))
                     page.go_back()
@@ -429,7 +430,7 @@ def bench_browser(quick: bool) -> None:
                         box.querySelector('[data-diagnose-input]').value = text + " ".repeat(Math.random() * 5 | 0);
                         const t0 = performance.now();
                         box.querySelector('[data-diagnose-run]').click();
-                        while (!results.querySelector('[data-diagnose-fix]') || results.dataset.state !== 'done') await new Promise(r => setTimeout(r, 1));
+                        while (!results.querySelector('[data-diagnose-fix]') || results.dataset.state !== 'done') { if (performance.now() - t0 > 60000) throw new Error('no fix in 60 s'); await new Promise(r => setTimeout(r, 1)); }
                         return performance.now() - t0;
                     }""", RESET))
             row("browser", "warm runtime: click to the fix visible in the card (median; target: diagnosis + 100 ms)", f"{statistics.median(fix_seen):,.1f} ms")
