@@ -138,6 +138,23 @@ def _short(value: str, limit: int = 60) -> str:
     return value if len(value) <= limit else value[: limit - 1] + "…"
 
 
+def _fields(fmt: dict[str, Any], kind: str) -> list[str]:
+    """A format's documented stdio_fields or remote_fields, with those its `also` entries add."""
+    return [*fmt[kind], *(f for extra in fmt.get("also", []) for f in extra.get(kind, []))]
+
+
+def _legacy_top_key(fmt: dict[str, Any], key: str) -> dict[str, Any] | None:
+    return next((extra for extra in fmt.get("also", []) if extra.get("legacy") and key in extra.get("top_keys", [])), None)
+
+
+def _or(names: list[str]) -> str:
+    return _quoted(names).replace(" and ", " or ")
+
+
+def _url_schemes(fmt: dict[str, Any]) -> list[str]:
+    return fmt.get("url_schemes") or ["http", "https"]
+
+
 class _Checker:
     def __init__(self, c: dict[str, Any], platform: str | None, committed: bool, file_name: str | None) -> None:
         self.c = c
@@ -178,7 +195,9 @@ class _Checker:
         if servers_entry is None:
             other = next((e for e in root.value if e.key in _TOP_KEYS and e.key != top), None)
             if other is not None:
-                self.add(other, f'wrong top-level key "{other.key}" for {self.name}: it reads servers from "{top}"')
+                legacy = _legacy_top_key(self.fmt, other.key)
+                tail = f" ({legacy['note']})" if legacy else ""
+                self.add(other, f'wrong top-level key "{other.key}" for {self.name}: it reads servers from "{top}"{tail}')
             else:
                 self.add(root, f'no "{top}" object: {self.name} reads its servers from "{top}"')
             self.duplicates(root, None)
@@ -187,8 +206,9 @@ class _Checker:
         self.duplicates(root, servers)
         if self.fmt["strict_top_level"]:
             allowed = [top, *self.fmt["other_top_keys"]]
+            legacy = [k for extra in self.fmt.get("also", []) for k in extra.get("top_keys", [])]
             for e in root.value:
-                if e.key not in allowed:
+                if e.key not in allowed and e.key not in legacy:
                     self.add(e, f'unknown top-level key "{_short(e.key)}": {self.name} reads only {_quoted(allowed)}')
         if servers.kind != "object":
             self.add(servers, f'"{top}" must be an object of servers by name, found {_kind(servers)}')
@@ -200,6 +220,9 @@ class _Checker:
             if len(self.problems) >= MAX_PROBLEMS:
                 self.add(e, f"stopped after {MAX_PROBLEMS} problems: fix these, then check again")
                 return
+            names = self.fmt.get("server_names")
+            if names and not re.match(names["pattern"], e.key):
+                self.add(e, f'server name "{_short(e.key)}": {names["note"]}')
             self.server(e.key, e.value, platform)
 
     def server(self, name: str, node: Node, platform: str) -> None:
@@ -214,7 +237,8 @@ class _Checker:
         url = next((node.entry(f) for f in url_fields if node.entry(f) is not None), None)
         type_entry = node.entry(fmt["type_field"]) if fmt["type_field"] else None
         declared = type_entry.value.value if type_entry is not None and type_entry.value.kind == "string" else None
-        known = set(fmt["stdio_fields"]) | set(fmt["remote_fields"])
+        known = set(_fields(fmt, "stdio_fields")) | set(_fields(fmt, "remote_fields"))
+        typed_remote = bool(fmt["type_field"]) and fmt.get("typed_remote", True)
 
         for e in node.value:
             if e.key in known or (e.key in ("url", "serverUrl", "headers") and not fmt["remote_fields"]):
@@ -232,16 +256,18 @@ class _Checker:
                 self.add(remote, f'server "{s}" has a "{remote.key}": {fmt.get("remote_note", self.name + " reads no URL servers")}')
                 return
         if type_entry is not None and fmt["stdio_type"] is not None:
-            allowed = [fmt["stdio_type"], *fmt["remote_types"]]
+            allowed = [fmt["stdio_type"], *fmt["remote_types"], *fmt.get("also_types", [])]
             if declared not in allowed:
                 shown = f'"{_short(declared)}"' if declared is not None else _kind(type_entry.value)
-                self.add(type_entry.value, f'unknown type {shown} in server "{s}": {self.name} takes {_quoted(allowed).replace(" and ", " or ")}')
+                takes = (_or(allowed) if typed_remote else
+                         f'"{fmt["stdio_type"]}" for a local server (a remote server needs only its "{url_label}")')
+                self.add(type_entry.value, f'unknown type {shown} in server "{s}": {self.name} takes {takes}')
                 declared = None
 
         if command is not None and url is not None:
             self.add(url, f'server "{s}" has both "command" and "{url.key}": a server is either started locally (command) or reached at a URL; keep one')
         elif command is not None and command.value.kind == "string" and _URL.match(command.value.value):
-            type_hint = f' and "type": "{fmt["remote_types"][0]}"' if fmt["stdio_type"] and fmt["remote_types"] else ""
+            type_hint = f' and "type": "{fmt["remote_types"][0]}"' if typed_remote and fmt["remote_types"] else ""
             self.add(command.value, f'server "{s}" has a URL as its "command": a remote server is declared with "{url_label}"{type_hint}, not as a command to run')
             return
         elif command is None and url is None:
@@ -249,8 +275,14 @@ class _Checker:
             self.add(node, f'server "{s}" has no "command"{other}')
             return
         if declared is not None and declared == fmt["stdio_type"] and url is not None and command is None:
-            self.add(type_entry.value, f'server "{s}" is declared "type": "{declared}" but has a "{url.key}": a URL server is {_quoted(fmt["remote_types"]).replace(" and ", " or ")}')
-        if declared in fmt["remote_types"] and command is not None and url is None:
+            what = (f'a URL server is {_or(fmt["remote_types"])}' if typed_remote else
+                    f'{self.name} knows a remote server by its "{url.key}": leave "type" out')
+            self.add(type_entry.value, f'server "{s}" is declared "type": "{declared}" but has a "{url.key}": {what}')
+        if url is not None and command is None and type_entry is None and fmt.get("url_needs_type"):
+            self.add(url, f'server "{s}" has a "{url.key}" but no "{fmt["type_field"]}": {self.name} reads a server without it as a local '
+                          f'(stdio) one and skips it; add "{fmt["type_field"]}": {_or([f"{t}" for t in fmt["remote_types"]])}')
+        remote_declared = [*fmt["remote_types"], *fmt.get("also_types", [])]
+        if declared in remote_declared and command is not None and url is None:
             self.add(type_entry.value, f'server "{s}" is declared "type": "{declared}" but has a "command" and no "{url_label}": a local server is "type": "{fmt["stdio_type"]}"')
 
         if url is not None:
@@ -279,9 +311,12 @@ class _Checker:
         value = url.value
         if value.kind != "string":
             self.add(value, f'"{url.key}" of server "{s}" must be text, found {_kind(value)}')
-        elif not re.match(r"^https?://", value.value) and not value.value.startswith("${"):
+        elif not value.value.startswith("${") and (_URL.match(value.value) is None or
+                                                     value.value.split(":", 1)[0].lower() not in _url_schemes(self.fmt)):
             tail = ': to start a local server use "command" and "args"' if " " in value.value.strip() or not _URL.match(value.value) else ""
-            self.add(value, f'"{url.key}" of server "{s}" is not an http(s) URL: "{_short(value.value)}"{tail}')
+            schemes = _url_schemes(self.fmt)
+            what = "an http(s) URL" if schemes == ["http", "https"] else f"a URL {self.name} reads ({_or(schemes)})"
+            self.add(value, f'"{url.key}" of server "{s}" is not {what}: "{_short(value.value)}"{tail}')
         for key, header, _ in self.strings_of(s, node, "headers"):
             self.secret(s, "header", key, header)
 
@@ -308,7 +343,7 @@ class _Checker:
             program = words[0]
         base = re.split(r"[\\/]", words[0] if words else program)[-1].lower()
         base = re.sub(r"\.cmd$", "", base)
-        if platform == "windows" and base in SHIMS:
+        if platform == "windows" and base in SHIMS and self.c["windows"]["cmd_wrapper"] != "not-required":
             how = f'use "command": "cmd" with "args": ["/c", "{base}", ...]'
             if self.c["windows"]["cmd_wrapper"] == "required":
                 self.add(value, f'"{base}" is a .cmd shim on Windows, which {self.name} cannot start directly: {how}')
@@ -321,7 +356,7 @@ class _Checker:
         if cwd_field and node.get(cwd_field) is not None and node.get(cwd_field).kind == "string":
             cwd = node.get(cwd_field)
             self.relative(s, cwd_field, cwd, cwd.value, is_command=True)
-        for key, env_value, _ in self.strings_of(s, node, "env", allow_other=self.c["id"] == "vscode"):
+        for key, env_value, _ in self.strings_of(s, node, "env", allow_other=bool(set(self.fmt.get("env_values", [])) - {"string"})):
             self.secret(s, "env", key, env_value)
 
     def relative(self, s: str, field: str, node: Node, value: str, is_command: bool) -> None:
@@ -357,9 +392,10 @@ class _Checker:
 
 def _suggestion(c: dict[str, Any], var: str) -> str:
     variables = c["variables"]
-    if c["id"] == "vscode":
-        return (f'write "${{input:{var.lower().replace("_", "-")}}}" with a matching "inputs" entry '
-                f'(VS Code asks once and stores it), or "${{env:{var}}}"')
+    if variables.get("input"):
+        also = f', or "{variables["env"].replace("NAME", var)}"' if variables["env"] else ""
+        return (f'write "{_reference(c, var)}" with a matching "inputs" entry '
+                f'({c["name"]} asks once and stores it){also}')
     if variables["env"]:
         return f'write "{variables["env"].replace("NAME", var)}" and set {var} in the environment {c["name"]} starts from'
     return f"{c['name']} documents no variable expansion: keep this file out of the repository"
@@ -452,7 +488,10 @@ def normalize_entry(raw: dict[str, Any]) -> tuple[Entry | None, list[str]]:
     problems: list[str] = []
     name = str(raw.get("name") or "").strip()
     if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}", name):
-        problems.append("name: use letters, digits, '-', '_' or '.', starting with a letter or digit (at most 64)")
+        problems.append("name: use letters, digits, '-' or '_', starting with a letter or digit (at most 64)")
+    else:  # one name for every client: each client's own rule for names applies too
+        problems += [f"name: {c['format']['server_names']['note']}" for c in CLIENTS.values()
+                     if c["format"].get("server_names") and not re.match(c["format"]["server_names"]["pattern"], name)]
     transport = str(raw.get("transport") or "stdio")
     if transport not in ("stdio", "http", "sse"):
         problems.append('transport: one of "stdio", "http" or "sse"')
@@ -492,8 +531,9 @@ def _var_name(server: str, header: str) -> str:
 
 
 def _reference(c: dict[str, Any], var: str) -> str:
-    if c["id"] == "vscode":
-        return f"${{input:{var.lower().replace('_', '-')}}}"
+    """The client's reference for a secret: its input variable where it has one (asked once, stored), else its env form."""
+    if c["variables"].get("input"):
+        return c["variables"]["input"].replace("ID", var.lower().replace("_", "-"))
     return c["variables"]["env"].replace("NAME", var)
 
 
@@ -517,9 +557,10 @@ def generate(entry: Entry, client_id: str, platform: str = "posix") -> tuple[str
             return value
         ref = _reference(c, var)
         prefix = _AUTH_SCHEME.match(value)
-        if c["id"] == "vscode":
-            inputs.append({"type": "promptString", "id": ref[8:-1], "description": f"{var} for {entry.name}", "password": True})
-            notes.append(f"{key}: VS Code asks for it once ({ref}) and stores it; it is not written in the file")
+        if c["variables"].get("input"):
+            input_id = var.lower().replace("_", "-")
+            inputs.append({"type": "promptString", "id": input_id, "description": f"{var} for {entry.name}", "password": True})
+            notes.append(f"{key}: {c['name']} asks for it once ({ref}) and stores it; it is not written in the file")
         else:
             notes.append(f"{key}: set {var} in the environment {c['name']} starts from; the file holds only {ref}")
         return (prefix.group() if prefix else "") + ref
@@ -541,12 +582,19 @@ def generate(entry: Entry, client_id: str, platform: str = "posix") -> tuple[str
                 notes.append(f"{c['name']} documents no working-directory field, so the directory is left out: "
                              "make the paths in command and args absolute")
         if command == "cmd" and entry.command != "cmd":
-            notes.append(f"on Windows, {entry.command} is a .cmd shim, so it is started through cmd /c")
+            if c["windows"]["cmd_wrapper"] == "not-required":
+                # Harmless where the wrapper is no longer needed, and needed by the client's older versions.
+                notes.append(f"on Windows, {entry.command} is started through cmd /c, which works in every version of "
+                             f"{c['name']}: {c['windows']['note']}")
+            else:
+                notes.append(f"on Windows, {entry.command} is a .cmd shim, so it is started through cmd /c")
     else:
-        if fmt["type_field"] and entry.transport in fmt["remote_types"]:
+        if fmt["type_field"] and fmt.get("typed_remote", True) and entry.transport in fmt["remote_types"]:
             server[fmt["type_field"]] = entry.transport
         elif entry.transport == "sse":
             notes.append(f"{c['name']} has no transport field for SSE in its file: it connects to the URL as it finds it")
+        if entry.transport in fmt.get("deprecated_types", []):
+            notes.append(f"{c['name']}'s documentation calls the {entry.transport.upper()} transport deprecated: use HTTP where the server offers it")
         server[fmt["url_field"]] = entry.url
         if entry.headers:
             server["headers"] = {k: value_for(k, v, _var_name(entry.name, k), header=True) for k, v in entry.headers}
@@ -573,7 +621,6 @@ def claude_add_command(entry: Entry, scope: str = "local", platform: str = "posi
         raise ValueError(f"unknown scope '{scope}' (one of: {', '.join(cli['scopes'])})")
     shared = scope == "project"
     notes: list[str] = []
-    words = cli["command"].split() + [cli["transport_flag"], entry.transport, cli["scope_flag"], scope]
 
     def value_for(key: str, value: str, var: str, header: bool = False) -> str:
         if not shared or not _is_secret(key, value, header):
@@ -583,18 +630,23 @@ def claude_add_command(entry: Entry, scope: str = "local", platform: str = "posi
         prefix = _AUTH_SCHEME.match(value)
         return (prefix.group() if prefix else "") + ref
 
+    # Each part of the command, put together in the order the documentation gives (cli.*_order).
+    parts: dict[str, list[str]] = {"transport": [cli["transport_flag"], entry.transport], "scope": [cli["scope_flag"], scope],
+                                   "name": [entry.name]}
     if entry.transport == "stdio":
-        for key, value in entry.env:
-            words += [cli["env_flag"], f"{key}={value_for(key, value, key)}"]
+        parts["env"] = [w for key, value in entry.env for w in (cli["env_flag"], f"{key}={value_for(key, value, key)}")]
         command, args = _windows_command(entry, platform)
-        words += [entry.name, "--", command, *args]
+        parts["separator"], parts["command"] = ["--"], [command, *args]
+        order = cli["stdio_order"]
         if entry.cwd:
             notes.append("Claude Code documents no working-directory option, so the directory is left out: "
                          "make the paths in the command absolute")
     else:
-        for key, value in entry.headers:
-            words += [cli["header_flag"], f"{key}: {value_for(key, value, _var_name(entry.name, key), header=True)}"]
-        words += [entry.name, entry.url]
+        parts["url"] = [entry.url]
+        parts["header"] = [w for key, value in entry.headers
+                           for w in (cli["header_flag"], f"{key}: {value_for(key, value, _var_name(entry.name, key), header=True)}")]
+        order = cli["remote_order"]
+    words = cli["command"].split() + [w for part in order for w in parts.get(part, [])]
     # A ${...} reference must reach the file as written: single quotes keep it as text in
     # POSIX shells and in PowerShell (cmd.exe has no such quotes, and needs none).
     quoted = [("'" + w.replace("'", "''") + "'" if "${" in w and platform == "windows" else _shell_quote(w, platform))

@@ -34,6 +34,8 @@ def _source_refs(data: dict[str, Any]) -> list[tuple[tuple[str | int, ...], str]
                 refs.append((("clients", n, group, "source"), client[group]["source"]))
         if "remote_source" in client["format"]:
             refs.append((("clients", n, "format", "remote_source"), client["format"]["remote_source"]))
+        for i, extra in enumerate(client["format"].get("also", [])):
+            refs.append((("clients", n, "format", "also", i, "source"), extra["source"]))
     return refs
 
 

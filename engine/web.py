@@ -168,10 +168,14 @@ def check_rule(yaml_text: str, paste: str, schema_json: str) -> str:
 
 def _mcp_sources(c: dict[str, object], all_sources: dict[str, dict[str, object]]) -> list[dict[str, object]]:
     keys: list[str] = []
-    for group in ("files", "format", "variables", "cli", "windows"):
-        data = c.get(group)
-        if isinstance(data, dict) and data["source"] not in keys:
-            keys.append(str(data["source"]))
+    fmt = c["format"] if isinstance(c.get("format"), dict) else {}
+    named = [data["source"] for group in ("files", "format", "variables", "cli", "windows")
+             if isinstance(data := c.get(group), dict)]
+    named += [fmt["remote_source"]] if "remote_source" in fmt else []
+    named += [extra["source"] for extra in fmt.get("also", [])]  # facts from a source of their own
+    for key in named:
+        if key not in keys:
+            keys.append(str(key))
     return [{"key": k, **{f: all_sources[k][f] for f in ("title", "url", "version", "seen")}} for k in keys]
 
 

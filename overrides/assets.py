@@ -159,6 +159,24 @@ def rules_bundle(rules: list[Rule]) -> bytes:
     return encode_bundle(rules, __version__)
 
 
+# What restoring the snapshot saves against the bytecode boot: Python's start-up, the
+# engine's import and the rules' load. bench/run.py (2026-12-03, 2 cores): cold first
+# diagnosis 1,438 ms from the snapshot, 2,631 ms from bytecode, at full speed. A faster
+# processor saves less, so a round second is taken.
+SNAPSHOT_SAVES_SECONDS = 1.0
+
+
+def snapshot_pays_above(snapshot_gz: int, engine_pyc: int, rules: int) -> int:
+    """The link speed (bytes/s) above which downloading the snapshot beats the bytecode boot.
+
+    The snapshot replaces the engine's bytecode and the rules; the rest (the wasm, the
+    stdlib) both boots download. Below this speed its extra bytes take longer than the
+    start-up it saves.
+    """
+    extra = max(0, snapshot_gz - engine_pyc - rules)
+    return round(extra / SNAPSHOT_SAVES_SECONDS)
+
+
 def runtime_assets(rules: list[Rule], *, project: Path, rules_dir: Path, template: Path,
                    pyodide_dir: Path, cache_dir: Path) -> list[Asset]:
     """Every runtime file under runtime/, plus schema.json for editors, in a stable order."""
@@ -190,7 +208,8 @@ def runtime_assets(rules: list[Rule], *, project: Path, rules_dir: Path, templat
         # use, the engine with its .pyc, and the memory snapshot taken after the warm-up.
         "stdlib": stdlib_name,
         "engine_pyc": engine_pyc_name,
-        "snapshot": {"file": snapshot_name, "bytes": pre.snapshot_bytes, "pyyaml": compiled.SNAPSHOT_PYYAML},
+        "snapshot": {"file": snapshot_name, "bytes": pre.snapshot_bytes, "pyyaml": compiled.SNAPSHOT_PYYAML,
+                     "pays_above": snapshot_pays_above(pre.snapshot.stat().st_size, pre.engine.stat().st_size, len(bundle))},
     }
     assets = [
         Asset("runtime/manifest.json", content=json.dumps(manifest).encode()),

@@ -28,9 +28,23 @@ def _literal(text: str) -> str:
     return "".join(c if c.isalnum() or c == " " else f"&#{ord(c)};" for c in text)
 
 
-def _code(text: str) -> str:
+def _code(text: str, css_class: str = "") -> str:
     """Inline code that no text can break out of (a backtick fence can be; entities cannot)."""
-    return f"<code>{_literal(text)}</code>"
+    attribute = f' class="{css_class}"' if css_class else ""
+    return f"<code{attribute}>{_literal(text)}</code>"
+
+
+# A code in the catalog longer than this may wrap between its words: a whole message such
+# as "upstream connect error or disconnect/reset before headers" is wider than a phone.
+# The longest one-word codes (ERR_SSL_DECRYPTION_FAILED_OR_BAD_RECORD_MAC) are 43 characters.
+_CATALOG_CODE_UNBROKEN = 40
+
+
+def _catalog_code(text: str) -> str:
+    """A code in the catalog's table: catalog.css keeps it on one line, so a narrow table
+    breaks between codes, never inside one (short ones such as "errno 104" included)."""
+    words = " " in text.strip() and len(text) > _CATALOG_CODE_UNBROKEN
+    return _code(text, "errata-catalog-code" + (" errata-catalog-code--words" if words else ""))
 
 
 def _fenced(text: str, lang: str = "text") -> str:
@@ -133,7 +147,7 @@ def catalog_markdown(rules: list[Rule], prefix: str = "") -> str:
             continue
         out += [f"## {heading}", "", "| Error | Codes | What happened |", "| --- | --- | --- |"]
         for r in members:
-            codes = ", ".join(_code(c) for c in r.codes[:4])
+            codes = ", ".join(_catalog_code(c) for c in r.codes[:4])
             summary = r.summary.replace("|", "\\|")
             out.append(f"| [{r.title}]({prefix}{r.id}.md) | {codes} | {summary} |")
         out.append("")

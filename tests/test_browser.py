@@ -457,6 +457,25 @@ def test_a_fast_link_restores_the_snapshot_and_answers(chromium, site):
     assert ranked_ids(page)[0] == "econnreset"
     timings = _timings(page)
     assert timings["boot"] == "snapshot" and timings["fallback"] is None and timings["rules"] > 40
+    manifest = page.evaluate("() => fetch('../runtime/manifest.json').then((r) => r.json())")
+    assert timings["link"] >= manifest["snapshot"]["pays_above"] > 1_000_000
+    context.close()
+
+
+def test_a_20_mbit_link_boots_from_bytecode_which_downloads_less(chromium, site):
+    # Chrome DevTools Protocol network emulation of the slow link: 20 Mbit/s, 40 ms.
+    context = chromium.new_context()
+    page = context.new_page()
+    cdp = context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.send("Network.emulateNetworkConditions", {"offline": False, "latency": 40, "downloadThroughput": 20e6 / 8,
+                                                  "uploadThroughput": 20e6 / 8})
+    page.goto(site.url("diagnose/#diagnose=" + quote(NODE_RESET, safe="")))
+    page.wait_for_selector(f"{RESULTS}[data-state=done]", timeout=120_000)
+    assert ranked_ids(page)[0] == "econnreset"
+    timings = _timings(page)
+    assert timings["boot"] == "bytecode" and timings["fallback"] is None
+    assert 0 < timings["link"] < 20e6 / 8 * 1.2  # what it measured: about the emulated speed
     context.close()
 
 

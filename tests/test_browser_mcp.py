@@ -22,6 +22,7 @@ BROKEN_CLAUDE_CODE = """{
       "env": {"GITHUB_PERSONAL_ACCESS_TOKEN": "%s"}
     },
     "sentry": {"command": "https://mcp.sentry.dev/mcp"},
+    "notion": {"url": "https://mcp.notion.com/mcp"},
     "github": {"command": "node", "args": ["./server/index.js"]}
   }
 }""" % TOKEN
@@ -68,9 +69,11 @@ def test_mcp_page_builds_copies_and_checks(page, site):
     page.click("button[data-mcp-check-run]")
     page.wait_for_selector(f"{CHECKED}[data-state=done]", timeout=60_000)
     problems = page.eval_on_selector_all(f"{CHECKED} [data-mcp-problem]", "els => els.map(e => e.textContent)")
-    assert problems == ['2:3 wrong top-level key "mcpServers" for VS Code: it reads servers from "servers"']
+    assert len(problems) == 1
+    assert problems[0].startswith('2:3 wrong top-level key "mcpServers" for VS Code: it reads servers from "servers"')
 
-    # A Claude Code .mcp.json with four mistakes, each at its place; the C:\ path says Windows.
+    # A Claude Code .mcp.json with five mistakes, each at its place. The C:\ path says Windows, and
+    # Claude Code (2.1.119 and later) starts npx there by itself: no cmd /c finding.
     page.fill("[data-mcp-check-input]", BROKEN_CLAUDE_CODE)
     page.select_option("[data-mcp-check-client]", "claude-code")
     page.click("button[data-mcp-check-run]")
@@ -78,12 +81,13 @@ def test_mcp_page_builds_copies_and_checks(page, site):
     page.wait_for_selector(f"{CHECKED}[data-state=done]")
     places = page.eval_on_selector_all(f"{CHECKED} [data-mcp-problem]", "els => els.map(e => e.dataset.line + ':' + e.dataset.column)")
     texts = page.eval_on_selector_all(f"{CHECKED} [data-mcp-problem]", "els => els.map(e => e.textContent)")
-    assert places == ["4:18", "6:47", "8:27", "9:5", "9:44"]
-    assert texts[0].startswith('4:18 "npx" is a .cmd shim on Windows, which Claude Code cannot start directly')
-    assert texts[1].startswith('6:47 secret in "env" "GITHUB_PERSONAL_ACCESS_TOKEN" of server "github" in a file that is usually committed')
-    assert texts[2].startswith('8:27 server "sentry" has a URL as its "command"')
-    assert texts[3] == '9:5 duplicate server name "github" (also on line 3): only the last one is used'
-    assert texts[4].startswith('9:44 relative path "./server/index.js" in "args" of server "github"')
+    assert places == ["6:47", "8:27", "9:16", "10:5", "10:44"]
+    assert texts[0].startswith('6:47 secret in "env" "GITHUB_PERSONAL_ACCESS_TOKEN" of server "github" in a file that is usually committed')
+    assert texts[1].startswith('8:27 server "sentry" has a URL as its "command"')
+    assert texts[2].startswith('9:16 server "notion" has a "url" but no "type": Claude Code reads a server without it as a local (stdio) one')
+    assert texts[3] == '10:5 duplicate server name "github" (also on line 3): only the last one is used'
+    assert texts[4].startswith('10:44 relative path "./server/index.js" in "args" of server "github"')
+    assert not any(".cmd shim" in t for t in texts)
 
     # The pasted text is rendered as text, never as markup.
     page.fill("[data-mcp-check-input]", '{"mcpServers": {"<img src=x onerror=alert(1)>": 1}}')

@@ -57,7 +57,12 @@ def test_windows_wraps_npx_in_cmd_and_keeps_secrets_out_of_committed_files() -> 
     server = json.loads(text)["mcpServers"]["github"]
     assert server == {"type": "stdio", "command": "cmd", "args": ["/c", "npx", "-y", "@modelcontextprotocol/server-github"],
                       "env": {"GITHUB_PERSONAL_ACCESS_TOKEN": "${GITHUB_PERSONAL_ACCESS_TOKEN}"}}
-    assert "on Windows, npx is a .cmd shim, so it is started through cmd /c" in notes
+    # Claude Code 2.1.119 and later start npx themselves; the wrapper still works, and older versions need it.
+    assert any(n.startswith("on Windows, npx is started through cmd /c, which works in every version of Claude Code: Claude Code 2.1.119")
+               for n in notes)
+    cursor = json.loads(mcp.generate(_entry("npx"), "cursor", "windows")[0])["mcpServers"]["github"]
+    assert cursor["command"] == "cmd" and cursor["type"] == "stdio"
+    assert "on Windows, npx is a .cmd shim, so it is started through cmd /c" in mcp.generate(_entry("npx"), "cursor", "windows")[1]
     vscode = json.loads(mcp.generate(_entry("npx"), "vscode")[0])
     assert vscode["inputs"] == [{"type": "promptString", "id": "github-personal-access-token",
                                  "description": "GITHUB_PERSONAL_ACCESS_TOKEN for github", "password": True}]
@@ -79,16 +84,21 @@ def test_each_client_writes_its_own_url_field_and_transport() -> None:
 
 def test_claude_add_command_per_scope() -> None:
     local, notes = mcp.claude_add_command(_entry("npx"), "local")
-    assert local == f"claude mcp add --transport stdio --scope local --env GITHUB_PERSONAL_ACCESS_TOKEN={TOKEN} github -- npx -y @modelcontextprotocol/server-github"
+    # --env takes several pairs, so it goes first: an --env right before the name would swallow it.
+    assert local == f"claude mcp add --env GITHUB_PERSONAL_ACCESS_TOKEN={TOKEN} --transport stdio --scope local github -- npx -y @modelcontextprotocol/server-github"
     assert notes == []
     project, notes = mcp.claude_add_command(_entry("npx"), "project", "windows")
-    assert project == ("claude mcp add --transport stdio --scope project --env 'GITHUB_PERSONAL_ACCESS_TOKEN=${GITHUB_PERSONAL_ACCESS_TOKEN}' "
+    assert project == ("claude mcp add --env 'GITHUB_PERSONAL_ACCESS_TOKEN=${GITHUB_PERSONAL_ACCESS_TOKEN}' --transport stdio --scope project "
                        "github -- cmd /c npx -y @modelcontextprotocol/server-github")
     assert notes == ["GITHUB_PERSONAL_ACCESS_TOKEN: set GITHUB_PERSONAL_ACCESS_TOKEN in the environment Claude Code starts from; "
                      ".mcp.json holds only ${GITHUB_PERSONAL_ACCESS_TOKEN}",
                      "the command is written for PowerShell, whose single quotes keep ${...} as text; in cmd.exe leave the quotes out"]
     remote, _ = mcp.claude_add_command(_entry("sse"), "user")
     assert remote == "claude mcp add --transport sse --scope user asana https://mcp.asana.com/sse"
+    # Headers follow the URL, as in the documentation's examples.
+    http, notes = mcp.claude_add_command(_entry("http"), "project")
+    assert http == ("claude mcp add --transport http --scope project notion https://mcp.notion.com/mcp "
+                    "--header 'Authorization: Bearer ${NOTION_AUTHORIZATION}'")
     with pytest.raises(ValueError):
         mcp.claude_add_command(_entry("sse"), "global")
 
@@ -99,7 +109,7 @@ def test_the_form_is_checked_before_anything_is_built() -> None:
     assert entry is None
     assert sorted(problems) == sorted([
         'env: "NO_EQUALS" needs NAME=value',
-        "name: use letters, digits, '-', '_' or '.', starting with a letter or digit (at most 64)",
+        "name: use letters, digits, '-' or '_', starting with a letter or digit (at most 64)",
         "command: this is a URL; choose the HTTP or SSE transport for a remote server",
     ])
 
@@ -149,7 +159,8 @@ def test_wrong_top_level_key() -> None:
             "memory": {"command": "npx", "args": ["-y", "@modelcontextprotocol/server-memory"]}
           }
         }
-        """, "vscode") == ['2:3: wrong top-level key "mcpServers" for VS Code: it reads servers from "servers"']
+        """, "vscode") == ['2:3: wrong top-level key "mcpServers" for VS Code: it reads servers from "servers" (VS Code\'s source '
+                           "reads a top-level mcpServers only as deprecated compatibility with other clients' files)"]
     assert _check('{"servers": {}}', "claude-code") == ['1:2: wrong top-level key "servers" for Claude Code: it reads servers from "mcpServers"']
     assert _check('{"globalShortcut": ""}', "claude-desktop") == ['1:1: no "mcpServers" object: Claude Desktop reads its servers from "mcpServers"']
 
@@ -167,7 +178,8 @@ def test_missing_command() -> None:
 
 
 def test_npx_on_windows_without_cmd() -> None:
-    expected = ('3:31: "npx" is a .cmd shim on Windows, which Claude Desktop cannot start directly: '
+    # The MCP docs' own Windows example for Claude Desktop runs npx directly: a likely cause, not a certainty.
+    expected = ('3:31: "npx" is a .cmd shim on Windows; if Claude Desktop cannot start it, '
                 'use "command": "cmd" with "args": ["/c", "npx", ...]')
     text = """
         {
@@ -184,6 +196,8 @@ def test_npx_on_windows_without_cmd() -> None:
                   platform="windows") == []
     assert _check(plain, "cursor", platform="windows") == [
         '3:31: "npx" is a .cmd shim on Windows; if Cursor cannot start it, use "command": "cmd" with "args": ["/c", "npx", ...]']
+    # Claude Code 2.1.119 and later start npx on Windows without the wrapper.
+    assert _check(plain, "claude-code", platform="windows") == []
     # uvx is uvx.exe on Windows: a real program, not a shim.
     assert _check(plain.replace('"npx"', '"uvx"'), "claude-desktop", platform="windows") == []
 
@@ -223,7 +237,7 @@ def test_a_url_server_declared_as_stdio_and_vice_versa() -> None:
         '1:36: "serverUrl" of server "x" is not an http(s) URL: "npx -y some-server": to start a local server use "command" and "args"']
     assert _check('{"mcpServers": {"x": {"url": "https://mcp.example.com/mcp"}}}', "claude-desktop") == [
         '1:23: server "x" has a "url": Claude Desktop\'s file starts local (stdio) servers; a remote server is added as a custom '
-        "connector under Settings > Connectors"]
+        "connector in Claude's Settings > Connectors"]
 
 
 def test_secrets_in_a_committed_file() -> None:
@@ -250,7 +264,7 @@ def test_secrets_in_a_committed_file() -> None:
         '"inputs" entry (VS Code asks once and stores it), or "${env:GITHUB_PERSONAL_ACCESS_TOKEN}"')
     assert _check(text, "claude-code", committed=False) == []
     assert _check(text, "claude-desktop", platform="posix") == ['8:13: unknown field "type" in server "api": Claude Desktop documents only "args", "command" and "env"',
-                                                                 '8:29: server "api" has a "url": Claude Desktop\'s file starts local (stdio) servers; a remote server is added as a custom connector under Settings > Connectors']
+                                                                 '8:29: server "api" has a "url": Claude Desktop\'s file starts local (stdio) servers; a remote server is added as a custom connector in Claude\'s Settings > Connectors']
     # References and placeholders are what a committed file should hold.
     clean = text.replace(TOKEN, "${GITHUB_PERSONAL_ACCESS_TOKEN}").replace("Bearer sk-ant-api03-" + "x" * 93 + "AA", "Bearer YOUR_API_KEY")
     assert _check(clean, "claude-code") == []
@@ -283,13 +297,101 @@ def test_unknown_fields_and_a_whole_command_line() -> None:
         '5:24: "command" of server "git" holds a whole command line: put the program in "command" and each argument in "args" (["mcp-server-git", ...])',
     ]
     assert _check('{"mcpServers": {"r": {"serverUrl": "https://mcp.example.com/mcp"}}}', "cursor") == [
-        '1:23: unknown field "serverUrl" in server "r" (did you mean "url"?): Cursor documents only "args", "command", "env", "envFile", "headers", "type" and "url"',
+        '1:23: unknown field "serverUrl" in server "r" (did you mean "url"?): Cursor documents only "args", "auth", "command", "env", "envFile", "headers", "type" and "url"',
         '1:22: server "r" has no "command" (or "url" for a remote server)',
     ][::-1]
 
 
 def test_vscode_allows_only_servers_and_inputs_on_top() -> None:
     assert _check('{"servers": {}, "mcp": {}}', "vscode") == ['1:17: unknown top-level key "mcp": VS Code reads only "servers" and "inputs"']
+
+
+# --- documented fields and URL schemes pass; each finding is one the client's docs back ---------
+
+
+def test_claude_code_documented_fields_and_types_pass() -> None:
+    assert _check("""
+        {
+          "mcpServers": {
+            "api": {"type": "streamable-http", "url": "${API_BASE_URL:-https://api.example.com}/mcp", "timeout": 600000,
+                    "headersHelper": "/opt/bin/get-mcp-auth-headers.sh", "alwaysLoad": true},
+            "slack": {"type": "http", "url": "https://mcp.slack.com/mcp", "oauth": {"clientId": "1234.5678", "callbackPort": 3118}},
+            "events": {"type": "ws", "url": "wss://mcp.example.com/socket", "headers": {"Authorization": "Bearer ${EVENTS_TOKEN}"}},
+            "db": {"type": "stdio", "command": "npx", "args": ["-y", "@bytebase/dbhub"], "timeout": 60000}
+          }
+        }
+        """, "claude-code") == []
+
+
+def test_claude_code_reads_a_url_without_type_as_stdio() -> None:
+    assert _check('{"mcpServers": {"notion": {"url": "https://mcp.notion.com/mcp"}}}', "claude-code") == [
+        '1:28: server "notion" has a "url" but no "type": Claude Code reads a server without it as a local (stdio) one and '
+        'skips it; add "type": "http" or "sse"']
+    # Cursor and Windsurf read a bare URL server: no such finding there.
+    assert _check('{"mcpServers": {"notion": {"url": "https://mcp.notion.com/mcp"}}}', "cursor") == []
+
+
+def test_claude_code_server_names() -> None:
+    assert _check('{"mcpServers": {"my.server": {"command": "/usr/local/bin/srv"}}}', "claude-code") == [
+        '1:17: server name "my.server": Claude Code takes server names of letters, digits, hyphens and underscores only']
+    entry, problems = mcp.normalize_entry({"name": "my.server", "transport": "stdio", "command": "/usr/local/bin/srv"})
+    assert entry is None
+    assert problems == ["name: Claude Code takes server names of letters, digits, hyphens and underscores only"]
+
+
+def test_sse_is_written_per_client_and_called_deprecated_where_documented() -> None:
+    notes = mcp.generate(_entry("sse"), "claude-code")[1]
+    assert "Claude Code's documentation calls the SSE transport deprecated: use HTTP where the server offers it" in notes
+    assert json.loads(mcp.generate(_entry("sse"), "vscode")[0])["servers"]["asana"]["type"] == "sse"
+    # Cursor and Windsurf reach an SSE endpoint at its URL: no transport is written, and a note says so.
+    for cid in ("cursor", "windsurf"):
+        text, notes = mcp.generate(_entry("sse"), cid)
+        server = json.loads(text)["mcpServers"]["asana"]
+        assert "type" not in server and mcp.check(text, cid) == []
+        assert any("no transport field for SSE" in n for n in notes)
+
+
+def test_cursor_documented_fields_and_types() -> None:
+    assert _check("""
+        {
+          "mcpServers": {
+            "local": {"type": "stdio", "command": "python", "args": ["${workspaceFolder}/tools/mcp_server.py"], "envFile": "${workspaceFolder}/.env"},
+            "oauth": {"url": "https://api.example.com/mcp", "auth": {"CLIENT_ID": "${env:MCP_CLIENT_ID}", "scopes": ["read"]}},
+            "typed": {"type": "sse", "url": "https://mcp.example.com/sse"}
+          }
+        }
+        """, "cursor") == []
+    assert _check('{"mcpServers": {"r": {"type": "stdio", "url": "https://mcp.example.com/mcp"}}}', "cursor") == [
+        '1:31: server "r" is declared "type": "stdio" but has a "url": Cursor knows a remote server by its "url": leave "type" out']
+    assert _check('{"mcpServers": {"r": {"type": "local", "command": "/opt/srv"}}}', "cursor") == [
+        '1:31: unknown type "local" in server "r": Cursor takes "stdio" for a local server (a remote server needs only its "url")']
+
+
+def test_windsurf_reads_serverurl_or_url() -> None:
+    assert _check('{"mcpServers": {"a": {"serverUrl": "https://a.example/mcp"}, "b": {"url": "https://b.example/mcp", '
+                  '"headers": {"API_KEY": "Bearer ${env:AUTH_TOKEN}"}}}}', "windsurf") == []
+
+
+def test_vscode_documented_fields_schemes_and_top_level_keys() -> None:
+    assert _check("""
+        {
+          // sandbox at the top: how VS Code's first MCP sandboxing (February 2026) read it
+          "sandbox": {"network": {"allowedDomains": ["api.example.com"]}},
+          "servers": {
+            "sandboxed": {"type": "stdio", "command": "npx", "args": ["-y", "@example/mcp-server"], "sandboxEnabled": true,
+                          "sandbox": {"filesystem": {"allowWrite": ["${workspaceFolder}"]}}, "envFile": "${workspaceFolder}/.env",
+                          "dev": {"watch": "src/**/*.ts", "debug": {"type": "node"}}, "env": {"PORT": 3000, "UNSET": null}},
+            "socket": {"type": "http", "url": "unix:///tmp/server.sock#/mcp/subpath"},
+            "pipe": {"type": "http", "url": "pipe:///pipe/named-pipe"},
+            "github": {"type": "http", "url": "https://api.githubcopilot.com/mcp", "oauth": {"clientId": "12348411142.11062036567072"}}
+          }
+        }
+        """, "vscode") == []
+    assert _check('{"servers": {"x": {"type": "http", "url": "ftp://files.example.com/mcp"}}}', "vscode") == [
+        '1:43: "url" of server "x" is not a URL VS Code reads ("http", "https", "unix" or "pipe"): "ftp://files.example.com/mcp"']
+    # Those schemes are VS Code's: elsewhere a socket URL is still a problem.
+    assert _check('{"mcpServers": {"x": {"type": "http", "url": "unix:///tmp/server.sock"}}}', "claude-code") == [
+        '1:46: "url" of server "x" is not a URL Claude Code reads ("http", "https", "ws" or "wss"): "unix:///tmp/server.sock"']
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -363,7 +465,7 @@ def test_cli_exit_codes(tmp_path: Path) -> None:
     broken.write_text('{\n  "mcpServers": {}\n}\n')
     done = _cli(str(broken))
     assert done.returncode == 1
-    assert done.stdout == f'{broken}:2:3: wrong top-level key "mcpServers" for VS Code: it reads servers from "servers"\n'
+    assert done.stdout.startswith(f'{broken}:2:3: wrong top-level key "mcpServers" for VS Code: it reads servers from "servers"')
 
     done = _cli(str(clean), "--client", "claude-desktop", "--platform", "windows")
     assert done.returncode == 1 and '"npx" is a .cmd shim on Windows' in done.stdout
@@ -375,3 +477,14 @@ def test_cli_exit_codes(tmp_path: Path) -> None:
     assert _cli(str(tmp_path / "missing.json")).returncode == 2
     assert _cli(str(clean), "--client", "zed").returncode == 2
     assert _cli().returncode == 2
+
+
+def test_the_page_cites_every_source_a_client_draws_on() -> None:
+    from engine import web
+
+    built = json.loads(web.mcp(json.dumps({"action": "build", "entry": ENTRIES["sse"], "platform": "posix"})))
+    sources = {c["id"]: [s["key"] for s in c["sources"]] for c in built["clients"]}
+    assert {"vscode-mcp-reference", "vscode-mcp-schema", "vscode-mcp-oauth", "vscode-mcp-sandbox-root", "vscode-variables"} <= set(sources["vscode"])
+    assert "claude-code-changelog" in sources["claude-code"] and "mcp-remote-servers" in sources["claude-desktop"]
+    desktop = next(c for c in built["clients"] if c["id"] == "claude-desktop")
+    assert desktop["text"] is None and desktop["notes"] == [mcp.client("claude-desktop")["format"]["remote_note"]]

@@ -60,7 +60,37 @@ def test_a_schema_problem_is_located(tmp_path: Path) -> None:
 
 
 def test_a_quoted_source_needs_its_quotations(tmp_path: Path) -> None:
-    path = _broken(tmp_path, "    seen: quoted\n    via:\n      - https://zenn.dev/kawazy666/scraps/1ef67ae472e505\n",
-                   "    seen: quoted\n    vía:\n      - https://zenn.dev/kawazy666/scraps/1ef67ae472e505\n")
+    path = _broken(tmp_path, "    seen: quoted\n    via:\n      - https://syllago.dev/using-syllago/providers/windsurf/mcp/\n",
+                   "    seen: quoted\n    vía:\n      - https://syllago.dev/using-syllago/providers/windsurf/mcp/\n")
     data, problems = load_clients_file(path)
     assert data is None and problems
+
+
+def test_a_fact_from_another_source_names_it_and_is_checked(tmp_path: Path) -> None:
+    path = _broken(tmp_path, "        - source: vscode-mcp-oauth\n", "        - source: vscode-oauth\n")
+    data, problems = load_clients_file(path)
+    assert data is None
+    assert [(p.line, p.column) for p in problems] == [(_line_of(path, "source: vscode-oauth"), 19)]
+    assert problems[0].message.startswith("unknown source 'vscode-oauth' (sources: ")
+
+
+def test_every_also_entry_adds_something(tmp_path: Path) -> None:
+    path = _broken(tmp_path, "          remote_fields: [oauth]\n", "")
+    data, problems = load_clients_file(path)
+    assert data is None and problems
+
+
+def test_the_verified_facts_are_in_the_data() -> None:
+    """The facts the fact-check of 3 December 2026 changed (docs/mcp-config.md, "Fact-check")."""
+    clients = {c["id"]: c for c in CLIENTS_DATA["clients"]}
+    code, cursor, vscode, windsurf = (clients[k]["format"] for k in ("claude-code", "cursor", "vscode", "windsurf"))
+    assert code["url_needs_type"] is True and set(code["also_types"]) == {"streamable-http", "ws"}
+    assert clients["claude-code"]["windows"]["cmd_wrapper"] == "not-required"
+    assert clients["claude-desktop"]["windows"]["cmd_wrapper"] == "unknown"
+    assert clients["claude-code"]["cli"]["stdio_order"][0] == "env"  # never right before the server name
+    assert (cursor["type_field"], cursor["stdio_type"], cursor["remote_types"], cursor["typed_remote"]) == ("type", "stdio", ["http", "sse"], False)
+    assert "auth" in cursor["remote_fields"] and "envFile" in cursor["stdio_fields"]
+    assert windsurf["remote_types"] == ["http", "sse"] and windsurf["url_fields"] == ["serverUrl", "url"]
+    assert set(vscode["url_schemes"]) == {"http", "https", "unix", "pipe"}
+    assert {"sandboxEnabled", "sandbox", "envFile", "dev", "cwd"} <= set(vscode["stdio_fields"])
+    assert [k for extra in vscode["also"] for k in extra.get("remote_fields", [])] == ["oauth"]

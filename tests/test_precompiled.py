@@ -155,8 +155,10 @@ def test_any_changed_input_gives_a_new_key(tmp_path):
 def test_the_worker_chooses_the_bytecode_boot_for_saved_data_or_a_slow_link():
     """docs/assets/errata/boot.js's choice, under Node.js with the navigator a browser would give."""
     script = """
-        import { chooseBoot, snapshotBytes } from "./docs/assets/errata/boot.js";
-        const files = { snapshot: { file: "s.bin.gz", bytes: 8 } };
+        import { chooseBoot, snapshotBytes, snapshotPays } from "./docs/assets/errata/boot.js";
+        const files = { snapshot: { file: "s.bin.gz", bytes: 8, pays_above: 5e6 } };
+        const pays = [snapshotPays(files, 2.5e6), snapshotPays(files, 5e6), snapshotPays(files, Infinity),
+                      snapshotPays({}, Infinity), snapshotPays(files, 0)];
         const nav = (connection) => ({ connection });
         const cases = [
           chooseBoot(files, nav(undefined), true),
@@ -173,11 +175,19 @@ def test_the_worker_chooses_the_bytecode_boot_for_saved_data_or_a_slow_link():
         const already = Array.from(await snapshotBytes(new Uint8Array([9, 9]).buffer, 2));
         let short = "";
         try { await snapshotBytes(gz.buffer, 9); } catch (e) { short = e.message; }
-        console.log(JSON.stringify({ cases, plain, already, short }));
+        console.log(JSON.stringify({ cases, pays, plain, already, short }));
     """
     proc = subprocess.run(["node", "--input-type=module", "-e", script], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0, proc.stderr
     got = json.loads(proc.stdout)
     assert got["cases"] == ["snapshot", "snapshot", "bytecode", "bytecode", "bytecode", "bytecode", "bytecode"]
+    # 20 Mbit/s (2.5 MB/s) is below the build's break-even speed; a fast link is above it.
+    assert got["pays"] == [False, True, True, False, False]
     assert got["plain"] == [1, 2, 3, 4, 5, 6, 7, 8] and got["already"] == [9, 9]
     assert "shorter than the manifest says" in got["short"]
+
+
+def test_the_snapshot_pays_above_the_speed_at_which_its_extra_bytes_take_the_time_it_saves():
+    # 4.9 MB more than the engine's bytecode and the rules, saving one second: 4.9 MB/s.
+    assert assets.snapshot_pays_above(5_800_000, 400_000, 500_000) == round(4_900_000 / assets.SNAPSHOT_SAVES_SECONDS)
+    assert assets.snapshot_pays_above(100, 400_000, 500_000) == 0  # smaller than what it replaces: always

@@ -19,6 +19,16 @@ export function chooseBoot(files, navigator, canDecompress) {
   return "snapshot";
 }
 
+// On a link that passed chooseBoot, the bytes decide: the snapshot downloads more (its
+// gzip against the engine's bytecode and the rules) to save Python's start-up. The build
+// works out the link speed above which that pays (manifest snapshot.pays_above, bytes/s,
+// overrides/assets.py); the worker times the runtime's first downloads, which both boots
+// need, before it picks. Chrome's navigator.connection cannot tell 20 Mbit/s from a fast
+// link (downlink is capped at 10 Mbit/s), so it cannot make this choice.
+export function snapshotPays(files, bytesPerSecond) {
+  return Boolean(files.snapshot) && bytesPerSecond >= (files.snapshot.pays_above || 0);
+}
+
 const GZIP_MAGIC = [0x1f, 0x8b];
 
 // The snapshot is shipped as .gz; a host that serves it with Content-Encoding: gzip has

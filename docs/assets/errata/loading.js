@@ -88,6 +88,8 @@ const state = {
   unknown: false, // some file's size is not known (a compressed transfer)
   pending: new Map(), // names of the files still downloading
   optional: new Set(), // URLs whose failure the caller handles (the snapshot): never a start failure
+  prefetched: new Map(), // URL -> the response promise of a download started before the runtime asked
+  timers: [], // link measurements waiting for bytes (measureLink)
   post: () => {},
   lastPost: 0,
 };
@@ -148,6 +150,7 @@ async function watchBody(url, response) {
         }
       }
       state.loaded += value.byteLength;
+      timeLink();
       report("Downloading the Python runtime");
     }
   } catch (error) {
@@ -182,6 +185,11 @@ export function watchRuntimeFiles(post) {
   const realFetch = self.fetch.bind(self);
   self.fetch = async (input, init) => {
     const url = input instanceof Request ? input.url : String(input);
+    const early = state.prefetched.get(url);
+    if (early) {
+      state.prefetched.delete(url); // the runtime asks once; the download is already under way
+      return early;
+    }
     const name = fileName(url);
     const problem = (message) => problemWith(url, message);
     state.pending.set(name, true); // a download waiting for its first byte is pending too
@@ -202,6 +210,47 @@ export function watchRuntimeFiles(post) {
     watchBody(url, response);
     return response;
   };
+}
+
+/** Start downloading files the runtime will ask for; its own fetch of them then gets these. */
+export function prefetch(urls) {
+  for (const url of urls) {
+    const href = String(url);
+    if (state.prefetched.has(href)) continue;
+    const response = self.fetch(href);
+    response.catch(() => {}); // a failure is reported by the watcher, and again to the runtime when it asks
+    state.prefetched.set(href, response);
+  }
+}
+
+// The link's speed, from the bytes of runtime files received: the first byte after the
+// call starts the clock (so latency does not count), and the measurement ends once
+// `enough` bytes have arrived or `within` milliseconds have passed.
+function timeLink() {
+  const now = performance.now();
+  for (const timer of state.timers.slice()) {
+    if (timer.firstAt === null) {
+      timer.firstAt = now;
+      timer.from = state.loaded;
+    } else if (state.loaded - timer.from >= timer.enough) {
+      timer.finish();
+    }
+  }
+}
+
+/** Bytes per second over the next downloads (0 when nothing arrived in time). */
+export function measureLink({ enough, within }) {
+  return new Promise((resolve) => {
+    const timer = { firstAt: null, from: state.loaded, enough };
+    timer.finish = () => {
+      clearTimeout(timer.deadline);
+      state.timers = state.timers.filter((t) => t !== timer);
+      const seconds = timer.firstAt === null ? 0 : (performance.now() - timer.firstAt) / 1000;
+      resolve(seconds > 0 ? (state.loaded - timer.from) / seconds : timer.firstAt === null ? 0 : Infinity);
+    };
+    timer.deadline = setTimeout(timer.finish, within);
+    state.timers.push(timer);
+  });
 }
 
 /** Fetch a file the caller can do without: counted like the others, but a 404, a broken

@@ -2,8 +2,8 @@
 // It speaks protocol.js; it starts booting as soon as it is created.
 // The runtime, the engine wheel and the rules all come from this site's own origin.
 import * as protocol from "./protocol.js";
-import { downloadFailure, explainFailure, fetchOptional, snapshot, watchRuntimeFiles } from "./loading.js";
-import { chooseBoot, snapshotBytes } from "./boot.js";
+import { downloadFailure, explainFailure, fetchOptional, measureLink, prefetch, snapshot, watchRuntimeFiles } from "./loading.js";
+import { chooseBoot, snapshotBytes, snapshotPays } from "./boot.js";
 
 // Before anything is fetched: count the runtime's bytes and name a file that fails.
 watchRuntimeFiles((message) => postMessage(message));
@@ -53,6 +53,13 @@ async function boot() {
   const [{ loadPyodide }, files] = await Promise.all([import(new URL("pyodide.mjs", pyodideBase).href), manifest()]);
   const rules = () => fetchOk(new URL(`${files.rules}?v=${files.stamp}`, runtimeURL), "text");
   let how = chooseBoot(files, self.navigator, typeof DecompressionStream === "function");
+  let link = null;
+  if (how === "snapshot") {
+    // Both boots need the runtime's wasm and the stdlib: start them, and time the link on them.
+    prefetch([new URL("pyodide.asm.wasm", pyodideBase), new URL(files.stdlib, runtimeURL)]);
+    link = await measureLink({ enough: 1_000_000, within: 400 });
+    if (!snapshotPays(files, link)) how = "bytecode";
+  }
   let pyodide = null;
   let fallback = null;
   if (how === "snapshot") {
@@ -85,7 +92,8 @@ async function boot() {
   self.pyodide = pyodide;
   const loaded = performance.now();
   const count = engine.rule_count();
-  timings = { origin: performance.timeOrigin, booted, imported, loaded, rules: count, boot: how, fallback };
+  timings = { origin: performance.timeOrigin, booted, imported, loaded, rules: count, boot: how, fallback,
+    link: link === null ? null : Math.round(Math.min(link, 1e10)) }; // bytes/s the choice saw
 }
 
 function start() {
