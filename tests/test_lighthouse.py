@@ -40,9 +40,5 @@ def test_seo_scores_100_on_both_pages(reports):
     assert [r.scores["seo"] for r in reports] == [100, 100], _failures(reports, "seo")
 
 
-# What is left (names for the theme's search dialog and progress bar, contrast, links told
-# apart only by colour) is fixed on the accessibility branch (issue 17, item 1). Strict:
-# once both pages reach 100 this test passes unexpectedly and fails, so the mark comes off.
-@pytest.mark.xfail(strict=True, reason="issue 17 item 1 (names, contrast, link styling) is on branch i17-axe")
 def test_accessibility_scores_100_on_both_pages(reports):
     assert [r.scores["accessibility"] for r in reports] == [100, 100], _failures(reports, "accessibility")
