@@ -15,7 +15,7 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-BUILD_LINE = re.compile(r"^build (\d+) (done in ([0-9.]+)s|failed)", re.MULTILINE)
+BUILD_LINE = re.compile(r"^build (\d+) (done in ([0-9.]+)s \(([0-9.]+)s CPU\)|failed)", re.MULTILINE)
 
 
 def free_port() -> int:
@@ -43,9 +43,10 @@ class Serve:
     def output(self) -> str:
         return self.log_path.read_text(encoding="utf-8", errors="replace")
 
-    def builds(self) -> list[tuple[int, float | None]]:
-        """Every build serve reported so far: (number, seconds, None when it failed)."""
-        return [(int(m[1]), float(m[3]) if m[3] else None) for m in BUILD_LINE.finditer(self.output())]
+    def builds(self) -> list[tuple[int, float | None, float | None]]:
+        """Every build serve reported so far: (number, seconds, CPU seconds), the times None when it failed."""
+        return [(int(m[1]), float(m[3]) if m[3] else None, float(m[4]) if m[4] else None)
+                for m in BUILD_LINE.finditer(self.output())]
 
     def wait_for(self, what, timeout: float, step: float = 0.1) -> None:  # type: ignore[no-untyped-def]
         end = time.monotonic() + timeout
