@@ -245,13 +245,11 @@ def serve_site(port: int = 8000, rules_dir: Path = RULES, site_url: str | None =
                 server.watch(str(path))
             server = config.plugins.on_serve(server, config=config, builder=builder)
             print(f"serving on {address} (Ctrl-C to stop); watching {', '.join(_shown(p) for p in watched)}", flush=True)
-            try:
-                server.serve()
-            except KeyboardInterrupt:
-                print("stopped", flush=True)
-            finally:
-                server.shutdown()
+            server.serve()
+        except KeyboardInterrupt:
+            print("stopped", flush=True)
         finally:
+            server.shutdown()
             config.plugins.on_shutdown()
             shutil.rmtree(work, ignore_errors=True)
     return 0

@@ -98,6 +98,20 @@ def test_rebuilt_pages_match_a_clean_build(serve, tmp_path):
     assert serve.fetch("search/search_index.json") == (clean / "search" / "search_index.json").read_text(encoding="utf-8")
 
 
+def test_a_broken_rule_is_reported_and_its_page_keeps_the_last_good_version(serve):
+    before = serve.settle()
+    serve.edit("econnrefused", '\ntitle: "', '\ntitle: "Never published: ')
+    serve.edit("econnrefused", "weight: 0.95", "weight: high")
+    serve.wait_for(lambda: len(serve.builds()) > before and "rules/econnrefused.yaml:" in serve.output(), timeout=120)
+    serve.settle()
+    assert re.search(r"ERROR: \S*rules/econnrefused\.yaml:\d+:\d+: match\.patterns\[0\]\.weight: ", serve.output())
+    assert serve.builds()[-1][1] is not None  # the build went on, with the last good rules
+    page = serve.fetch("errors/econnrefused/")
+    assert "ECONNREFUSED: connection refused" in page and "Never published" not in page
+    serve.edit("econnrefused", "weight: high", "weight: 0.95")
+    serve.wait_for(lambda: "Never published" in serve.fetch("errors/econnrefused/"), timeout=120)
+
+
 def test_serve_refuses_a_port_in_use(serve):
     import subprocess
     import sys
