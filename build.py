@@ -5,7 +5,8 @@
     python build.py --site-url https://example.org/errata/
                                build it for where it will be served (instant navigation)
     python build.py check      validate every rule; problems as path:line:col: message
-    python build.py serve      build, then serve with live reload on 127.0.0.1:8000
+    python build.py serve      build, serve on http://127.0.0.1:8000/errata/ (site_url's path),
+                               rebuild once per save and reload the open pages
     python build.py new <id>   write a new rule file from the template
 
 This is the command line. The site's generation happens inside mkdocs' own event
