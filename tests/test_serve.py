@@ -10,6 +10,7 @@ import base64
 import hashlib
 import re
 import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -59,10 +60,14 @@ def test_served_page_allows_exactly_its_own_livereload_script(serve):
     assert hashes[0] != hashes[1]
 
 
-def test_serve_is_under_the_site_url_path(serve):
-    assert serve.base.endswith("/errata/")
-    assert "<h1" in serve.fetch("errors/econnreset/")
+def test_contributings_preview_address_is_where_serve_serves_the_page(serve):
+    contributing = (Path(__file__).parent.parent / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    (address,) = set(re.findall(r"http://127\.0\.0\.1:8000(/\S*?)my-error-id/", contributing))
+    assert serve.base == f"http://127.0.0.1:{serve.port}{address.removesuffix('errors/')}"
+    assert "<h1" in serve.fetch(address.removeprefix("/errata/") + "econnreset/")
     assert "serving on " + serve.base in serve.output()
+    with urllib.request.urlopen(f"http://127.0.0.1:{serve.port}/", timeout=60) as response:
+        assert response.url == serve.base  # / redirects to the site's path
 
 
 def test_one_edit_gives_one_build_and_the_new_page(serve):
