@@ -152,3 +152,19 @@ def test_edit_shows_in_the_open_page_without_a_reload(serve, page, browser_log):
     assert first.get_attribute("data-rule-id") == "etimedout"
     assert "Timed out, as edited" in first.text_content()
     assert not [e for e in browser_log.errors if serve.base in e], browser_log.errors
+
+
+def test_only_the_injected_script_is_ever_allowed():
+    """The allowance is for the one script the dev server added; anything else leaves the page's policy as built."""
+    from overrides.hooks import allow_injected_script, content_security_policy, csp_meta
+
+    built = f"<html><head>{csp_meta(content_security_policy())}</head><body><p>x</p></body></html>".encode()
+    injected = built.replace(b"</body>", b"<script>livereload(1, 2);</script></body>")
+    allowed = allow_injected_script(built, injected)
+    digest = base64.b64encode(hashlib.sha256(b"livereload(1, 2);").digest()).decode()
+    assert f"script-src 'self' 'wasm-unsafe-eval' 'sha256-{digest}'".encode() in allowed
+    assert allowed.count(b"sha256-") == 1
+    # A page that differs from the build in anything but one added inline script gets no allowance.
+    tampered = injected.replace(b"<p>x</p>", b"<p>y</p>")
+    assert allow_injected_script(built, tampered) == tampered
+    assert allow_injected_script(built, built) == built
