@@ -5,7 +5,8 @@
     python build.py --site-url https://example.org/errata/
                                build it for where it will be served (instant navigation)
     python build.py check      validate every rule; problems as path:line:col: message
-    python build.py serve      build, then serve with live reload on 127.0.0.1:8000
+    python build.py serve      build, serve on http://127.0.0.1:8000/errata/ (site_url's path),
+                               rebuild once per save and reload the open pages
     python build.py new <id>   write a new rule file from the template
 
 This is the command line. The site's generation happens inside mkdocs' own event
@@ -24,7 +25,8 @@ import logging
 import os
 import re
 import shutil
-import subprocess
+import signal
+import socket
 import sys
 import tempfile
 import time
@@ -67,24 +69,32 @@ def _checked_rules(rules_dir: Path = RULES) -> list[Rule]:
 
 
 class _Log(logging.Handler):
-    """Keeps mkdocs' warnings and errors for the failure message; shows the hooks' progress."""
+    """Keeps mkdocs' warnings and errors for the failure message; shows the hooks' progress.
 
-    def __init__(self) -> None:
+    `live` (serve) prints each warning as it comes too: a served build goes on past them.
+    """
+
+    def __init__(self, live: bool = False) -> None:
         super().__init__(logging.INFO)
         self.problems: list[str] = []
+        self.live = live
 
     def emit(self, record: logging.LogRecord) -> None:
         if record.levelno >= logging.WARNING:
+            if record.name == "mkdocs.livereload" and " code 30" in record.getMessage():
+                return  # the dev server's redirects (/ to the site's path, a folder to its slash)
             self.problems.append(record.getMessage())
+            if self.live:
+                print(f"  {record.levelname}: {record.getMessage()}", flush=True)
         elif record.name == "mkdocs.errata":
             print(f"  {record.getMessage().removeprefix('errata: ')}", flush=True)
 
 
 @contextlib.contextmanager
-def _mkdocs_session() -> Iterator[_Log]:
+def _mkdocs_session(live: bool = False) -> Iterator[_Log]:
     """mkdocs' log routed to a _Log, and the process environment as it was afterwards."""
     logger = logging.getLogger("mkdocs")
-    handler, level, propagate = _Log(), logger.level, logger.propagate
+    handler, level, propagate = _Log(live), logger.level, logger.propagate
     # The hooks set SOURCE_DATE_EPOCH for a reproducible build; do not leak it into the caller.
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     logger.addHandler(handler)
@@ -157,6 +167,95 @@ def build_site(site_dir: Path = SITE, site_url: str | None = None, rules_dir: Pa
     return site_dir
 
 
+# --- serve: mkdocs' dev server, one build per edit, live reload under the CSP ------------
+
+
+def _watched(config, rules_dir: Path) -> list[Path]:
+    """Every source of the site: docs/, mkdocs.yml, the theme's overrides/, the rules and mkdocs.yml's `watch:`."""
+    paths = [Path(config.docs_dir), Path(config.config_file_path), ROOT / "overrides", rules_dir]
+    paths += [Path(p) for p in config.watch if Path(p).resolve() != RULES.resolve()]  # another --rules replaces rules/
+    return list(dict.fromkeys(p.resolve() for p in paths))
+
+
+def serve_site(port: int = 8000, rules_dir: Path = RULES, site_url: str | None = None) -> int:
+    """Build, serve on 127.0.0.1:port and rebuild once per change of a source, until Ctrl-C.
+
+    mkdocs' own dev server (mkdocs.livereload) and build, driven as `mkdocs serve`
+    drives them, with three differences: the rules may come from another folder, each
+    build goes to a fresh folder that replaces the served one only when it succeeded,
+    and each build is counted on the terminal. The hooks (on_serve) let the live-reload
+    script run under the site's CSP; the runtime is the plain boot until the compiled
+    one for the current rules is in the cache (overrides/assets.py).
+    """
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    # No .pyc beside the sources: engine/ and overrides/ are watched, and such a write
+    # would count as an edit and start another build. The children too (timed regex
+    # runs, the wheel build) through the environment.
+    sys.dont_write_bytecode = True
+    os.environ["PYTHONDONTWRITEBYTECODE"] = "1"
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.livereload import LiveReloadServer
+
+    work = Path(tempfile.mkdtemp(prefix="errata-serve-"))
+    served, staging = work / "site", work / "next"
+    served.mkdir()
+    # Served under the path of site_url, as mkdocs serve does (the links expect it there).
+    mount = urllib.parse.urlsplit(site_url or load_config(str(CONFIG)).site_url or "/").path.strip("/")
+    mount = f"/{mount}/" if mount else "/"
+    address = f"http://127.0.0.1:{port}{mount}"
+    builds = 0
+
+    def configured():
+        config = load_config(str(CONFIG), site_dir=str(staging), dev_addr=f"127.0.0.1:{port}")
+        config.extra.setdefault("errata", {})["rules_dir"] = str(rules_dir.resolve())
+        config.site_url = address  # as mkdocs serve does: pages link to where they are served
+        return config
+
+    def builder(config=None) -> None:
+        nonlocal builds
+        builds += 1
+        started, cpu = time.perf_counter(), time.process_time()
+        shutil.rmtree(staging, ignore_errors=True)
+        log.problems.clear()
+        try:
+            build(config or configured(), serve_url=address)
+        except Exception as exc:  # mkdocs reports through its log, then raises
+            detail = "" if log.problems else f": {type(exc).__name__}: {exc}"
+            print(f"build {builds} failed{detail}; still serving the last good build", flush=True)
+            return
+        old = work / "old"
+        served.rename(old)
+        staging.rename(served)
+        shutil.rmtree(old, ignore_errors=True)
+        # The CPU time beside the wall time: on a busy machine the two differ a lot.
+        print(f"build {builds} done in {time.perf_counter() - started:.1f}s "
+              f"({time.process_time() - cpu:.1f}s CPU)", flush=True)
+
+    # Ctrl-C and a plain kill both end the server and remove its folder.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    with _mkdocs_session(live=True) as log:
+        config = configured()
+        config.plugins.on_startup(command="serve", dirty=False)
+        server = LiveReloadServer(builder=builder, host="127.0.0.1", port=port, root=str(served), mount_path=mount)
+        server.error_handler = lambda code: (served / "404.html").read_bytes() if code == 404 and (served / "404.html").is_file() else None
+        try:
+            builder(config)
+            watched = _watched(config, rules_dir)
+            for path in watched:
+                server.watch(str(path))
+            server = config.plugins.on_serve(server, config=config, builder=builder)
+            print(f"serving on {address} (Ctrl-C to stop); watching {', '.join(_shown(p) for p in watched)}", flush=True)
+            server.serve()
+        except KeyboardInterrupt:
+            print("stopped", flush=True)
+        finally:
+            server.shutdown()
+            config.plugins.on_shutdown()
+            shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
 # --- commands -------------------------------------------------------------------
 
 
@@ -205,15 +304,21 @@ def cmd_build(args: argparse.Namespace) -> int:
     return 0
 
 
+def _port_free(port: int) -> bool:
+    with socket.socket() as probe:
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
-    # mkdocs serve builds into a temporary folder; the hooks write nothing into the
-    # watched docs/, rules/ or engine/, so each edit gives exactly one rebuild.
-    _checked_rules()  # fail before starting the server, as the build does
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
-    print(f"serving on http://127.0.0.1:{args.port}/ (Ctrl-C to stop)", flush=True)
-    return subprocess.call(
-        [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{args.port}", "--livereload"], cwd=ROOT, env=env
-    )
+    # Fail before the first build, not after it: a broken rule, a port in use.
+    _checked_rules(Path(args.rules))
+    if not _port_free(args.port):
+        raise BuildError(f"127.0.0.1:{args.port} is in use (another serve?); choose another with --port")
+    return serve_site(args.port, Path(args.rules), getattr(args, "site_url", None))
 
 
 def cmd_new(args: argparse.Namespace) -> int:
@@ -229,6 +334,7 @@ def main(argv: list[str] | None = None) -> int:
     check.add_argument("--rules", default=str(RULES), help="rules directory (default: rules/)")
     serve = commands.add_parser("serve", help="build and serve with live reload on 127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--rules", default=str(RULES), help="rules directory (default: rules/)")
     new = commands.add_parser("new", help="write a new rule file from the template")
     new.add_argument("id")
     # Where the site will be served; Material's instant navigation only works there.

@@ -3,7 +3,7 @@
 
     python bench/run.py            everything (a few minutes)
     python bench/run.py --quick    fewer repeats, no 1,000-rule build, no Lighthouse (under two minutes)
-    python bench/run.py --only engine|browser|build|lighthouse
+    python bench/run.py --only engine|browser|build|lighthouse|serve
 
 Figures that compare two things (cold first diagnosis vs a bare Pyodide boot,
 3,000 rules vs the real catalog, the pipeline vs a plain mkdocs build) are taken
@@ -551,6 +551,36 @@ def bench_lighthouse(quick: bool) -> None:
         shutil.rmtree(target.parent, ignore_errors=True)
 
 
+def bench_serve(quick: bool) -> None:
+    """`build.py serve` as a contributor uses it: the time from saving a rule to its rebuilt pages being served."""
+    from serve_support import Serve
+
+    print("Serve (build.py serve, one rule edited at a time)", flush=True)
+    edits = 3 if quick else 5
+    server = Serve()
+    try:
+        server.started()
+        waits, builds, cpu = [], [], []
+        for i in range(edits):
+            before = server.settle(quiet=2.0)
+            # A new summary each time: the rule's page, the catalog and its related pages change.
+            server.edit("econnreset", "\nsummary: ", f"\nsummary: Edit {i}. ")
+            saved = time.perf_counter()
+            server.wait_for(lambda: len(server.builds()) > before, timeout=300, step=0.02)
+            waits.append(time.perf_counter() - saved)
+            _, took, used = server.builds()[-1]
+            builds.append(took if took is not None else float("nan"))
+            cpu.append(used if used is not None else float("nan"))
+        extra = len(server.builds()) - 1 - edits
+        load = os.getloadavg()[0]
+    finally:
+        server.stop()
+    row("serve", "serve: rebuild after one rule edit",
+        f"{statistics.median(waits):.1f}s median of {edits} from save to served (the build "
+        f"{statistics.median(builds):.1f}s, {statistics.median(cpu):.1f}s of it CPU; {extra} extra builds; "
+        f"load {load:.1f} on {os.cpu_count()} cores)")
+
+
 def machine() -> str:
     cpu = platform.processor() or platform.machine()
     try:
@@ -575,12 +605,12 @@ def machine() -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer repeats; skip the 1,000-rule build")
-    parser.add_argument("--only", choices=("engine", "browser", "build", "lighthouse"))
+    parser.add_argument("--only", choices=("engine", "browser", "build", "lighthouse", "serve"))
     parser.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
     args = parser.parse_args()
     print(f"Machine: {machine()}\n", flush=True)
     for name, fn in (("engine", bench_engine), ("browser", bench_browser), ("build", bench_build),
-                     ("lighthouse", bench_lighthouse)):
+                     ("lighthouse", bench_lighthouse), ("serve", bench_serve)):
         if name == "lighthouse" and args.quick and args.only is None:
             continue  # its own build and four runs of about 15 s would break --quick's two minutes
         if args.only in (None, name):

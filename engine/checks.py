@@ -10,6 +10,7 @@ parts of the file that could be read), so one run reports everything.
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from collections.abc import Callable, Iterable, Sequence
 from urllib.parse import urlsplit
@@ -137,10 +138,15 @@ def _regexes(rule: Rule) -> list[tuple[Path, Pattern]]:
     return [(path, p) for path, p in _patterns_with_paths(rule) if p.kind == "regex"]
 
 
+# The static look depends on the pattern's text alone; a rebuild under `build.py serve`
+# asks again for every pattern of the catalog, most of them unchanged.
+_static_risk = functools.lru_cache(maxsize=4096)(backtracking_risk)
+
+
 def check_backtracking(rule: Rule, catalog: dict[str, Rule]) -> Iterable[Problem]:
     """Regexes must not nest unbounded repeats (a static look at the parsed pattern)."""
     for path, pattern in _regexes(rule):
-        reason = backtracking_risk(pattern.source)
+        reason = _static_risk(pattern.source)
         if reason:
             yield _at(rule, path, f"{dotted(path)}: regex is prone to catastrophic backtracking: {reason}")
 
@@ -156,7 +162,7 @@ def _timed_catalog(catalog: dict[str, Rule], thorough: bool) -> dict[tuple[str, 
     for seen, mode, reasons in _timed_cache:
         if seen is catalog and mode == thorough:
             return reasons
-    candidates = [(rule.id, path, p) for rule in catalog.values() for path, p in _regexes(rule) if not backtracking_risk(p.source)]
+    candidates = [(rule.id, path, p) for rule in catalog.values() for path, p in _regexes(rule) if not _static_risk(p.source)]
     per_pattern, deadline = TIMED_BUDGET[thorough]
     found = timed_risks([p.source for _, _, p in candidates], per_pattern, deadline)
     reasons = {(candidates[i][0], candidates[i][1]): reason for i, reason in found.items()}

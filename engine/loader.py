@@ -298,7 +298,11 @@ def read_rules(directory: FsPath | str | None = None,
         schema = schema if schema is not None else load_schema(folder)
     except SchemaError as exc:
         return [], [], [Problem(exc.file or "schema.json", 1, 1, exc.message)]
-    tables, problems = load_tables(folder / "tables" if (folder / "tables").is_dir() else None)
+    tables_dir = folder / "tables" if (folder / "tables").is_dir() else None
+    tables, problems = load_tables(tables_dir)
+    # A file reads the same while its text, the schema and the tables do: reuse its
+    # result (parsing is most of a rebuild under `build.py serve`, one rule edited at a time).
+    memo = _memo_for(folder, (json.dumps(schema, sort_keys=True), _tables_stamp(tables_dir)))
     rules: list[Rule] = []
     drafts: list[Draft] = []
     seen: dict[str, str] = {}
@@ -312,7 +316,12 @@ def read_rules(directory: FsPath | str | None = None,
         except OSError as exc:
             problems.append(Problem(shown, 1, 1, f"cannot read: {exc.strerror}"))
             continue
-        rule, draft, found = read_rule_text(text, shown, schema, expected_id=file.stem, tables=tables or {})
+        known = memo.get(shown)
+        if known is not None and known[0] == text:
+            rule, draft, found = known[1]
+        else:
+            rule, draft, found = read_rule_text(text, shown, schema, expected_id=file.stem, tables=tables or {})
+            memo[shown] = (text, (rule, draft, tuple(found)))
         problems.extend(found)
         rule_id = rule.id if rule is not None else draft.rule.id if draft is not None else None
         if rule_id is None:
@@ -330,6 +339,30 @@ def read_rules(directory: FsPath | str | None = None,
     return rules, drafts, sorted(problems)
 
 
+# The last folder read_rules read: {shown path: (text, its result)}, for the schema and tables it was read with.
+_rule_memo: dict[str, Any] = {"key": None, "files": {}}
+
+
+def _memo_for(folder: FsPath, inputs: tuple[str, Any]) -> dict[str, Any]:
+    """The per-file results kept for this folder and these inputs; a fresh memo when either changed.
+
+    One folder at a time, so a process that reads many folders (the tests) keeps only the last.
+    """
+    key = (str(folder.resolve()), inputs)
+    if _rule_memo["key"] != key:
+        _rule_memo.update(key=key, files={})
+    return _rule_memo["files"]
+
+
+def _tables_stamp(folder: FsPath | None) -> tuple[str, tuple[tuple[str, int], ...]] | None:
+    """What identifies a tables folder's contents for the caches: its files' names and modification times."""
+    folder = folder if folder is not None else DEFAULT_RULES / "tables"
+    if not folder.is_dir() or not (folder / "schema.json").is_file():
+        return None
+    files = sorted(folder.glob("*.yaml"))
+    return str(folder.resolve()), tuple((f.name, f.stat().st_mtime_ns) for f in [*files, folder / "schema.json"])
+
+
 _table_cache: dict[tuple[str, tuple[tuple[str, int], ...]], tuple[dict[str, Mapping[str, Any]] | None, list[Problem]]] = {}
 
 
@@ -340,13 +373,12 @@ def load_tables(directory: FsPath | None = None) -> tuple[dict[str, Mapping[str,
     path:line:col; a file with problems is left out, so references to it fail too.
     """
     folder = directory if directory is not None else DEFAULT_RULES / "tables"
-    if not folder.is_dir() or not (folder / "schema.json").is_file():
+    stamp = _tables_stamp(folder)
+    if stamp is None:
         return None, []
-    files = sorted(folder.glob("*.yaml"))
-    stamp = (str(folder.resolve()), tuple((f.name, f.stat().st_mtime_ns) for f in [*files, folder / "schema.json"]))
     if stamp not in _table_cache:
         _table_cache.clear()
-        _table_cache[stamp] = _read_tables(folder, files)
+        _table_cache[stamp] = _read_tables(folder, sorted(folder.glob("*.yaml")))
     tables, problems = _table_cache[stamp]
     return (dict(tables) if tables is not None else None), list(problems)
 

@@ -178,8 +178,12 @@ def snapshot_pays_above(snapshot_gz: int, engine_pyc: int, rules: int) -> int:
 
 
 def runtime_assets(rules: list[Rule], *, project: Path, rules_dir: Path, template: Path,
-                   pyodide_dir: Path, cache_dir: Path) -> list[Asset]:
-    """Every runtime file under runtime/, plus schema.json for editors, in a stable order."""
+                   pyodide_dir: Path, cache_dir: Path, serving: bool = False) -> list[Asset]:
+    """Every runtime file under runtime/, plus schema.json for editors, in a stable order.
+
+    `serving` (`build.py serve`): when the compiled runtime for these rules is not in
+    the cache, the plain boot instead of making it (see plain_boot).
+    """
     wheel = engine_wheel(project, cache_dir)
     pyyaml = pyyaml_wheel(project, cache_dir)
     bundle = rules_bundle(rules)
@@ -187,23 +191,19 @@ def runtime_assets(rules: list[Rule], *, project: Path, rules_dir: Path, templat
     try:
         pre = compiled.precompiled(pyodide_files=runtime, engine_wheel=wheel, pyyaml_wheel=pyyaml, bundle=bundle,
                                    rules=rules, rules_dir=rules_dir, template=template,
-                                   schema=rules_dir / "schema.json", cache_dir=cache_dir)
+                                   schema=rules_dir / "schema.json", cache_dir=cache_dir, make=not serving)
     except compiled.PrecompileError as exc:
         raise AssetError(str(exc)) from exc
+    if pre is None:
+        return plain_boot(rules_dir=rules_dir, template=template, wheel=wheel, pyyaml=pyyaml, bundle=bundle,
+                          version=version, runtime=runtime)
     # Content-named: a new runtime, engine, rules or stdlib gives new names (the snapshot
     # is only valid with the exact stdlib zip and runtime it was taken with).
     stdlib_name = f"stdlib-{pre.key}.zip"
     engine_pyc_name = f"engine-{pre.key}.zip"
     snapshot_name = f"snapshot-{pre.key}.bin.gz"
     manifest = {
-        "engine": __version__,
-        "wheel": wheel.name,
-        "pyyaml": pyyaml.name,
-        "rules": "rules.json",
-        "pyodide": version,
-        # A digest of what the browser caches, so it changes exactly when they do (and
-        # two builds of one commit agree byte for byte, unlike file times).
-        "stamp": hashlib.sha256(wheel.read_bytes() + b"\0" + bundle).hexdigest()[:16],
+        **_manifest_head(wheel, pyyaml, bundle, version),
         # Compiled for Pyodide (overrides/precompiled.py): the bytecode stdlib both boots
         # use, the engine with its .pyc, and the memory snapshot taken after the warm-up.
         "stdlib": stdlib_name,
@@ -219,10 +219,49 @@ def runtime_assets(rules: list[Rule], *, project: Path, rules_dir: Path, templat
         Asset(f"runtime/{stdlib_name}", path=pre.stdlib),
         Asset(f"runtime/{engine_pyc_name}", path=pre.engine),
         Asset(f"runtime/{snapshot_name}", path=pre.snapshot),
+        *_other_files(runtime, rules_dir, template),
+    ]
+    return assets
+
+
+def _manifest_head(wheel: Path, pyyaml: Path, bundle: bytes, version: str) -> dict[str, object]:
+    return {
+        "engine": __version__,
+        "wheel": wheel.name,
+        "pyyaml": pyyaml.name,
+        "rules": "rules.json",
+        "pyodide": version,
+        # A digest of what the browser caches, so it changes exactly when they do (and
+        # two builds of one commit agree byte for byte, unlike file times).
+        "stamp": hashlib.sha256(wheel.read_bytes() + b"\0" + bundle).hexdigest()[:16],
+    }
+
+
+def _other_files(runtime: list[Path], rules_dir: Path, template: Path) -> list[Asset]:
+    return [
         *(Asset(f"runtime/pyodide/{p.name}", path=p) for p in runtime),
         # The playground's ?rule=<id> opens a rule's own YAML, comments included.
         *(Asset(f"runtime/rules/{p.name}", path=p) for p in sorted(rules_dir.glob("*.yaml"))),
         Asset("runtime/rules/_template.yaml", path=template),
         Asset("schema.json", path=rules_dir / "schema.json"),
     ]
-    return assets
+
+
+def plain_boot(*, rules_dir: Path, template: Path, wheel: Path, pyyaml: Path, bundle: bytes, version: str,
+               runtime: list[Path]) -> list[Asset]:
+    """The runtime files without the compiled runtime: what `build.py serve` ships until it exists.
+
+    The manifest names no snapshot, so the worker (docs/assets/errata/worker.js) takes
+    its bytecode boot, here from Pyodide's own python_stdlib.zip (every module, as
+    sources) and the plain engine wheel, a zip like engine-pyc.zip. Slower to start than
+    the compiled boot; it answers with the rules as edited.
+    """
+    manifest = {**_manifest_head(wheel, pyyaml, bundle, version),
+                "stdlib": "pyodide/python_stdlib.zip", "engine_pyc": wheel.name, "snapshot": None}
+    return [
+        Asset("runtime/manifest.json", content=json.dumps(manifest).encode()),
+        Asset("runtime/rules.json", content=bundle),
+        Asset(f"runtime/{wheel.name}", path=wheel),
+        Asset(f"runtime/{pyyaml.name}", path=pyyaml),
+        *_other_files(runtime, rules_dir, template),
+    ]

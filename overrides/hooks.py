@@ -7,6 +7,8 @@ come from mkdocs.yml's `extra: errata:`; paths there are relative to mkdocs.yml.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import logging
 import os
 import re
@@ -54,8 +56,12 @@ def _commit_time(repo: Path) -> str | None:
 
 
 def on_startup(command, dirty, **kwargs):
-    """Remember whether this process serves (a broken rule then keeps the last good pages)."""
+    """Remember whether this process serves (a broken rule then keeps the last good pages; unchanged pages are reused)."""
     _state.update(serving=command == "serve", good=None)
+    if command == "serve":
+        from overrides import rerender
+
+        rerender.install()
 
 
 def _repo(config) -> Path:
@@ -114,13 +120,14 @@ def on_files(files, config, **kwargs):
     files.append(File.generated(config, "errors/index.md", content=pages.catalog_page(rules)))
     files.append(File.generated(config, "robots.txt", content=robots_txt(config.site_url)))
     for rule in sorted(rules, key=lambda r: f"{r.id}.md"):
-        page = File.generated(config, f"errors/{rule.id}.md", content=pages.page_markdown(rule, catalog, see_also.get(rule.id, [])))
+        page = File.generated(config, f"errors/{rule.id}.md", content=_page_markdown(rule, catalog, see_also.get(rule.id, [])))
         # A generated page is edited where it comes from: its rule file.
         page.edit_uri = _edit_uri(config, opts["rules_dir"] / f"{rule.id}.yaml")
         files.append(page)
     try:
         runtime = assets.runtime_assets(rules, project=ROOT, rules_dir=opts["rules_dir"], template=opts["rule_template"],
-                                        pyodide_dir=opts["pyodide_dir"], cache_dir=opts["cache_dir"])
+                                        pyodide_dir=opts["pyodide_dir"], cache_dir=opts["cache_dir"],
+                                        serving=_state["serving"])
     except assets.AssetError as exc:
         raise PluginError(str(exc)) from exc
     for asset in runtime:
@@ -130,6 +137,23 @@ def on_files(files, config, **kwargs):
             files.append(File.generated(config, asset.uri, abs_src_path=str(asset.path)))
     log.info("errata: %d pages, the catalog, engine wheel, rules bundle and Pyodide runtime generated", len(rules))
     return files
+
+
+# rule id -> (the rule, its related rules, see also, its page): while the loader hands
+# back the same Rule objects (an unchanged file, engine/loader.py), the page is the same.
+_pages: dict[str, tuple] = {}
+
+
+def _page_markdown(rule, catalog, see_also) -> str:
+    """pages.page_markdown, reused for a rule whose file and related rules are unchanged (a serve rebuild)."""
+    related = pages.related(rule, catalog)
+    kept = _pages.get(rule.id)
+    if (kept and kept[0] is rule and len(kept[1]) == len(related) and all(a is b for a, b in zip(kept[1], related))
+            and kept[2] == see_also):
+        return kept[3]
+    markdown = pages.page_markdown(rule, catalog, see_also)
+    _pages[rule.id] = (rule, related, list(see_also), markdown)
+    return markdown
 
 
 def robots_txt(site_url: str | None) -> str:
@@ -188,6 +212,15 @@ def on_page_markdown(markdown, page, config, files, **kwargs):
     return markdown
 
 
+def on_env(env, config, files, **kwargs):
+    """Serve only: the theme's templates stay compiled from one build to the next (overrides/rerender.py)."""
+    if _state["serving"]:
+        from overrides import rerender
+
+        rerender.keep_compiled_templates(env)
+    return env
+
+
 def on_page_content(html, page, config, files, **kwargs):
     """Every page's rendered content passes the allowlist sanitizer before it reaches a template."""
     return Markup(clean_html(html))
@@ -211,7 +244,7 @@ def on_page_context(context, page, config, nav, **kwargs):
 # --- Content-Security-Policy ---------------------------------------------------------
 
 
-def content_security_policy() -> str:
+def content_security_policy(script_hashes: tuple[str, ...] = ()) -> str:
     """A policy that allows only this origin and no inline script at all.
 
     The site ships no inline script (the theme's own are served as files from
@@ -219,10 +252,11 @@ def content_security_policy() -> str:
     'wasm-unsafe-eval' lets the Python runtime compile its WebAssembly; nothing
     else may be evaluated. Styles allow inline attributes, which the theme's
     JavaScript sets; the build's audit refuses style attributes in the HTML.
+    `script_hashes` ('sha256-...') are for `build.py serve` only: see on_serve.
     """
     return "; ".join([
         "default-src 'self'",
-        "script-src 'self' 'wasm-unsafe-eval'",
+        " ".join(["script-src 'self' 'wasm-unsafe-eval'", *(f"'{h}'" for h in script_hashes)]),
         "worker-src 'self'",
         "connect-src 'self'",
         "style-src 'self' 'unsafe-inline'",
@@ -235,12 +269,54 @@ def content_security_policy() -> str:
     ])
 
 
+def csp_meta(policy: str) -> str:
+    return f'<meta http-equiv="Content-Security-Policy" content="{policy}">'
+
+
 def on_post_build(config, **kwargs):
     """Give every built page the same Content-Security-Policy <meta>, first in <head>, unconditionally."""
-    meta = f'<meta http-equiv="Content-Security-Policy" content="{content_security_policy()}">'
+    meta = csp_meta(content_security_policy())
     for path in sorted(Path(config["site_dir"]).rglob("*.html")):
         text = path.read_text(encoding="utf-8")
         head = re.search(r"<head(?:\s[^>]*)?>", text, re.IGNORECASE)
         if head is None:
             raise PluginError(f"{path}: no <head> to put the Content-Security-Policy in")
         path.write_text(text[: head.end()] + "\n    " + meta + text[head.end() :], encoding="utf-8")
+
+
+# --- live reload under `build.py serve` (and `mkdocs serve`) -------------------------
+
+_INLINE_SCRIPT = re.compile(rb"<script>(.*?)</script>", re.DOTALL)
+
+
+def allow_injected_script(page: bytes, served: bytes) -> bytes:
+    """`served` (the page with mkdocs' live-reload script added) with that one script allowed in its CSP.
+
+    The script differs on every response (it carries the build's epoch and a request
+    id), so the allowance is the hash of exactly the script in this response. It is
+    found as the one inline script whose removal gives back the page as built; if
+    there is none, the page is served as it was, and only live reload is lost.
+    """
+    for match in _INLINE_SCRIPT.finditer(served):
+        if served[: match.start()] + served[match.end() :] == page:
+            digest = base64.b64encode(hashlib.sha256(match.group(1)).digest()).decode()
+            published = csp_meta(content_security_policy()).encode()
+            allowed = csp_meta(content_security_policy((f"sha256-{digest}",))).encode()
+            return served.replace(published, allowed, 1)
+    return served
+
+
+def on_serve(server, config, builder, **kwargs):
+    """Let mkdocs' live-reload script run under the site's CSP, in the pages the dev server sends only.
+
+    mkdocs adds an inline script to every HTML page it serves (livereload's
+    _inject_js_into_html), which the published policy refuses. The built files are
+    never changed: each response's policy allows its own script by hash.
+    """
+    inject = server._inject_js_into_html  # mkdocs 1.6 (pinned in requirements.txt)
+
+    def inject_allowed(content: bytes, epoch: int) -> bytes:
+        return allow_injected_script(content, inject(content, epoch))
+
+    server._inject_js_into_html = inject_allowed
+    return server

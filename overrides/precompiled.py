@@ -73,8 +73,13 @@ def _playground_rule(rules_dir: Path, template: Path) -> str:
 
 
 def precompiled(*, pyodide_files: list[Path], engine_wheel: Path, pyyaml_wheel: Path, bundle: bytes,
-                rules: list[Rule], rules_dir: Path, template: Path, schema: Path, cache_dir: Path) -> Precompiled:
-    """The precompiled runtime for these inputs, made once per change of any of them."""
+                rules: list[Rule], rules_dir: Path, template: Path, schema: Path, cache_dir: Path,
+                make: bool = True) -> Precompiled | None:
+    """The precompiled runtime for these inputs, made once per change of any of them.
+
+    `make=False` (`build.py serve`): only what the cache already holds, else None,
+    since making it takes a Node.js run of 10-30 s and a rule edit must show in seconds.
+    """
     pastes = warm_up_pastes(rules)
     playground_rule = _playground_rule(rules_dir, template)
     inputs = [SCRIPT.read_bytes(), *(p.read_bytes() for p in pyodide_files), engine_wheel.read_bytes(),
@@ -84,6 +89,8 @@ def precompiled(*, pyodide_files: list[Path], engine_wheel: Path, pyyaml_wheel: 
     root = cache_dir / "pyodide"
     slot = root / key
     if not (slot / "report.json").is_file():
+        if not make:
+            return None
         _build(slot, key, pyodide_dir=pyodide_files[0].parent, engine_wheel=engine_wheel, pyyaml_wheel=pyyaml_wheel,
                bundle=bundle, pastes=pastes, playground_rule=playground_rule, schema=schema)
         _prune(root, keep=slot)
