@@ -1,13 +1,13 @@
 #!/usr/bin/env python3
 """Build Errata: rules -> pages, engine wheel, rules bundle and Pyodide (mkdocs hooks) -> mkdocs build -> audit.
 
-    python build.py            build the site into site/
-    python build.py --site-url https://example.org/errata/
-                               build it for where it will be served (instant navigation)
-    python build.py check      validate every rule; problems as path:line:col: message
-    python build.py serve      build, serve on http://127.0.0.1:8000/errata/ (site_url's path),
-                               rebuild once per save and reload the open pages
-    python build.py new <id>   write a new rule file from the template
+    .venv/bin/python build.py            build the site into site/
+    .venv/bin/python build.py --site-url https://example.org/errata/
+                                         build it for where it will be served (instant navigation)
+    .venv/bin/python build.py check      validate every rule; problems as path:line:col: message
+    .venv/bin/python build.py serve      build, serve on http://127.0.0.1:8000/errata/ (site_url's path),
+                                         rebuild once per save and reload the open pages
+    .venv/bin/python build.py new <id>   write a new rule file from the template
 
 This is the command line. The site's generation happens inside mkdocs' own event
 flow (overrides/hooks.py, with overrides/pages.py and overrides/assets.py), so a
@@ -37,6 +37,7 @@ from pathlib import Path
 from engine.compile import Problem
 from engine.model import Rule
 from overrides import catalog, settings
+from overrides.commands import command
 from overrides.audit import audit_site
 
 ROOT = Path(__file__).resolve().parent
@@ -322,8 +323,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_new(args: argparse.Namespace) -> int:
-    path = new_rule(args.id)
-    print(f"wrote {_shown(path)}; fill it in, then run: python build.py check")
+    path = new_rule(args.id, Path(args.rules))
+    print(f"wrote {_shown(path)}; fill it in, then run: {command('build.py', 'check')}")
     return 0
 
 
@@ -337,6 +338,7 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--rules", default=str(RULES), help="rules directory (default: rules/)")
     new = commands.add_parser("new", help="write a new rule file from the template")
     new.add_argument("id")
+    new.add_argument("--rules", default=str(RULES), help="rules directory (default: rules/)")
     # Where the site will be served; Material's instant navigation only works there.
     site_url_help = "the address the site is served at (default: site_url in mkdocs.yml)"
     parser.add_argument("--site-url", type=site_url_option, help=site_url_help)

@@ -1,6 +1,6 @@
 """The MCP clients' configuration formats, generated from rules/mcp/clients.yaml.
 
-Do not edit: change the YAML, then run python tools/gen_mcp_clients.py.
+Do not edit: change the YAML, then run .venv/bin/python tools/gen_mcp_clients.py.
 """
 
 __all__ = ["CLIENTS_DATA"]

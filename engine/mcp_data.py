@@ -75,7 +75,7 @@ def render_module(data: dict[str, Any], source_name: str = "rules/mcp/clients.ya
     body = pprint.pformat(data, width=110, sort_dicts=True)
     return (
         f'"""The MCP clients\' configuration formats, generated from {source_name}.\n\n'
-        "Do not edit: change the YAML, then run python tools/gen_mcp_clients.py.\n"
+        "Do not edit: change the YAML, then run .venv/bin/python tools/gen_mcp_clients.py.\n"
         '"""\n\n'
         '__all__ = ["CLIENTS_DATA"]\n\n'
         f"CLIENTS_DATA = {body}\n"

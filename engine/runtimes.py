@@ -1,7 +1,7 @@
 """The runtimes and tools a paste can come from: one table, every other list derived from it.
 
 rules/schema.json repeats the names for editors (the `context` enum and the fix
-tabs); `python tools/sync_runtimes.py` rewrites those lists from this table and a
+tabs); `.venv/bin/python tools/sync_runtimes.py` rewrites those lists from this table and a
 test fails when they drift.
 """
 

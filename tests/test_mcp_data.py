@@ -17,7 +17,7 @@ def test_the_clients_file_is_valid_and_names_every_client() -> None:
 
 def test_the_generated_module_matches_the_yaml() -> None:
     data, _ = load_clients_file()
-    assert data == CLIENTS_DATA, "engine/mcp_clients.py is stale: run python tools/gen_mcp_clients.py"
+    assert data == CLIENTS_DATA, "engine/mcp_clients.py is stale: run .venv/bin/python tools/gen_mcp_clients.py"
     generated = Path(__file__).resolve().parent.parent / "engine" / "mcp_clients.py"
     assert generated.read_text(encoding="utf-8") == render_module(data)
 

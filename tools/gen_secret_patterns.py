@@ -1,6 +1,6 @@
 """Generate engine/secret_patterns.py from gitleaks' config/gitleaks.toml (MIT).
 
-Usage: python tools/gen_secret_patterns.py GITLEAKS_TOML COMMIT VERSION
+Usage: .venv/bin/python tools/gen_secret_patterns.py GITLEAKS_TOML COMMIT VERSION
 """
 
 from __future__ import annotations

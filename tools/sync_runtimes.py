@@ -1,6 +1,6 @@
 """Rewrite the runtime lists of rules/schema.json from engine/runtimes.py.
 
-Usage: python tools/sync_runtimes.py [--check]
+Usage: .venv/bin/python tools/sync_runtimes.py [--check]
 
 The schema names the runtimes twice, for editors: the `context` enum and the
 properties of `fixes` (in fix tab order). Only those two lists are rewritten, in
@@ -18,11 +18,12 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from engine.runtimes import CONTEXTS, FIX_RUNTIMES  # noqa: E402
+from overrides.commands import command  # noqa: E402
 
 __all__ = ["SCHEMA", "drift", "main", "synced"]
 
 SCHEMA = Path(__file__).resolve().parent.parent / "rules" / "schema.json"
-COMMAND = "python tools/sync_runtimes.py"
+COMMAND = command("tools/sync_runtimes.py")
 
 _WIDTH = 110
 _ENUM = re.compile(r'(?P<head>^[ \t]*"context": \{(?:[^\[\]\n]*, )?"enum": \[)(?P<body>[^\]]*)(?P<tail>\]\})', re.MULTILINE)
