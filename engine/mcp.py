@@ -45,6 +45,10 @@ _PLACEHOLDER = re.compile(r"^(?:<[^>]*>|\[[^\]]*\]|(?i:your)[\w-]*|x{3,}|\*+|\.{
 _AUTH_SCHEME = re.compile(r"^(?:Bearer|Basic|Token)\s+", re.I)
 _SCRIPT = re.compile(r"\.(?:js|mjs|cjs|ts|py|jar|sh|ps1|exe|cmd|bat|rb|php|dll|json|toml|yaml|yml)$", re.I)
 _SAFE_ARG = re.compile(r"^[A-Za-z0-9_@%+=:,./-]+$")
+# Programs whose arguments name packages or images to fetch, not files: npx -y bignumber.js, uvx mcp-server.py.
+_PACKAGE_RUNNERS = frozenset({"npx", "pnpx", "bunx", "uvx", "pipx", "npm", "pnpm", "yarn", "bun", "docker", "podman"})
+# Options that give the program the directory to work from (uv run --directory, npm --prefix, make -C).
+_DIRECTORY_OPTIONS = frozenset({"--directory", "--cwd", "--project", "--prefix", "-C"})
 # A pasted file can be hostile: past these counts the checker stops (and says so) instead of running long.
 MAX_PROBLEMS = 500
 MAX_SECRET_PROBES = 300
@@ -349,24 +353,36 @@ class _Checker:
                 self.add(value, f'"{base}" is a .cmd shim on Windows, which {self.name} cannot start directly: {how}')
             else:
                 self.add(value, f'"{base}" is a .cmd shim on Windows; if {self.name} cannot start it, {how}')
-        self.relative(s, "command", value, program, is_command=True)  # the program alone, for a command line
-        for item in args:
-            self.relative(s, "args", item, item.value, is_command=False)
         cwd_field = self.fmt["cwd_field"]
-        if cwd_field and node.get(cwd_field) is not None and node.get(cwd_field).kind == "string":
-            cwd = node.get(cwd_field)
+        cwd = node.get(cwd_field) if cwd_field else None
+        if cwd is not None and cwd.kind == "string":
+            # With a working directory given, the program and its files are found from it: only it must be absolute.
             self.relative(s, cwd_field, cwd, cwd.value, is_command=True)
+        else:
+            self.relative(s, "command", value, program, is_command=True)  # the program alone, for a command line
+            # After a package runner a bare "name.js" is a package, not a file.
+            bare_files = base not in _PACKAGE_RUNNERS
+            for i, item in enumerate(args):
+                option, given, inline = item.value.partition("=")
+                if option in _DIRECTORY_OPTIONS:
+                    # `uv --directory /srv/x run server.py`: the directory must be absolute, what follows is found from it.
+                    where = item if given else (args[i + 1] if i + 1 < len(args) else None)
+                    if where is not None:
+                        self.relative(s, "args", where, inline if given else where.value, is_command=True)
+                    break
+                self.relative(s, "args", item, item.value, is_command=False, bare_files=bare_files)
         for key, env_value, _ in self.strings_of(s, node, "env", allow_other=bool(set(self.fmt.get("env_values", [])) - {"string"})):
             self.secret(s, "env", key, env_value)
 
-    def relative(self, s: str, field: str, node: Node, value: str, is_command: bool) -> None:
+    def relative(self, s: str, field: str, node: Node, value: str, is_command: bool, bare_files: bool = False) -> None:
         if not value or "${" in value or _URL.match(value) or value.startswith(("-", "@", "~")):
             return
         if re.match(r"^(?:/|[A-Za-z]:[\\/]|\\\\|%[A-Za-z_]+%)", value):
             return
         explicit = value.startswith(("./", "../", ".\\", "..\\")) or value in (".", "..")
         has_sep = "/" in value or "\\" in value
-        if not (explicit or (has_sep and (is_command or _SCRIPT.search(value)))):
+        script = _SCRIPT.search(value) is not None
+        if not (explicit or (has_sep and (is_command or script)) or (bare_files and script and _SAFE_ARG.match(value))):
             return
         if field != "command" and not is_command and "=" in value:
             return

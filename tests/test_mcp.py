@@ -206,14 +206,36 @@ def test_relative_paths() -> None:
     assert _check("""
         {
           "servers": {
-            "notes": {"type": "stdio", "command": "node", "args": ["build/index.js"], "cwd": "./server"}
+            "notes": {"type": "stdio", "command": "node", "args": ["build/index.js"]},
+            "todo": {"type": "stdio", "command": "node", "args": ["build/index.js"], "cwd": "./server"}
           }
         }
         """, "vscode") == [
         '3:60: relative path "build/index.js" in "args" of server "notes": it is resolved against the directory VS Code starts '
         "the server in, not this file's folder; use an absolute path (or \"${workspaceFolder}/...\" for a path in the project)",
-        '3:86: relative path "./server" in "cwd" of server "notes": it is resolved against the directory VS Code starts '
+        # With a working directory the arguments are found from it: only the directory itself must be absolute.
+        '4:85: relative path "./server" in "cwd" of server "todo": it is resolved against the directory VS Code starts '
         "the server in, not this file's folder; use an absolute path (or \"${workspaceFolder}/...\" for a path in the project)",
+    ]
+    assert _check('{"servers": {"a": {"command": "node", "args": ["build/index.js"], "cwd": "/srv/notes"}}}', "vscode") == []
+
+
+def test_a_bare_file_name_for_an_interpreter_is_a_relative_path() -> None:
+    # A Python server started as in its README ("uv run weather.py", "python weather.py") without the
+    # `--directory /ABSOLUTE/PATH/...` of the MCP quickstart (https://modelcontextprotocol.io/quickstart/server).
+    assert _check('{"mcpServers": {"weather": {"command": "python", "args": ["weather.py"]}}}', "claude-desktop") == [
+        '1:59: relative path "weather.py" in "args" of server "weather": it is resolved against the directory Claude Desktop '
+        "starts the server in, not this file's folder; use an absolute path",
+    ]
+    # After a package runner a name with a dot is a package; after --directory the file is found from that directory.
+    assert _check('{"mcpServers": {"n": {"command": "npx", "args": ["-y", "bignumber.js"]}}}', "claude-desktop") == []
+    assert _check('{"mcpServers": {"w": {"command": "uv", "args": ["--directory", "/srv/weather", "run", "weather.py"]}}}',
+                  "claude-desktop") == []
+    # ... but that directory itself must be absolute.
+    assert _check('{"mcpServers": {"w": {"command": "uv", "args": ["--directory", "src/weather", "run", "weather.py"]}}}',
+                  "claude-desktop") == [
+        '1:64: relative path "src/weather" in "args" of server "w": it is resolved against the directory Claude Desktop '
+        "starts the server in, not this file's folder; use an absolute path",
     ]
     # Package names, flags and variables are not paths.
     assert _check('{"servers": {"a": {"command": "npx", "args": ["-y", "@scope/pkg", "--dir=./x", "${workspaceFolder}/x.js"]}}}', "vscode") == []
