@@ -119,6 +119,11 @@ def check(page, site) -> None:
     # axe ran under the site's own policy, which refused nothing (neither axe nor the page).
     assert page.evaluate("window.__cspRefused") == []
     assert "script-src 'self'" in page.get_attribute("meta[http-equiv='Content-Security-Policy']", "content")
+    # axe does not ask live regions for a name; the issue does: a screen reader's list of regions names each.
+    unnamed = page.evaluate("""() => [...document.querySelectorAll('[role=status], [role=alert], [role=log], [aria-live]')]
+        .filter((n) => !(n.getAttribute('aria-label') || '').trim() && !n.getAttribute('aria-labelledby'))
+        .map((n) => n.outerHTML.slice(0, 120))""")
+    assert unnamed == [], f"live regions without a name on {page.url}: {unnamed}"
 
 
 # --- the page types and states ------------------------------------------------------
@@ -303,8 +308,10 @@ FOCUS_STYLE = """(node) => {
     // The colour the outline is drawn on: the backgrounds around the control, composited from the page up.
     const layers = [];
     for (let n = node.parentElement; n; n = n.parentElement) layers.push(rgba(getComputedStyle(n).backgroundColor));
-    const around = layers.reverse().reduce((below, layer) => over(layer, below), [255, 255, 255]);
     const s = getComputedStyle(node);
+    // A ring drawn inside the control (a negative offset as wide as the ring) lies on the control's own background.
+    if (parseFloat(s.outlineOffset) + parseFloat(s.outlineWidth) <= 0) layers.unshift(rgba(s.backgroundColor));
+    const around = layers.reverse().reduce((below, layer) => over(layer, below), [255, 255, 255]);
     const ring = over(rgba(s.outlineColor), around);
     const [hi, lo] = [lum(ring), lum(around)].sort((a, b) => b - a);
     return {outline: s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0 && rgba(s.outlineColor)[3] > 0,
@@ -341,6 +348,40 @@ def test_every_control_in_a_result_shows_its_focus(context, site):
     for expected in ("a.errata-match__title", "button.errata-copy", "summary", "button.errata-match__wrong",
                      "code The lines of your paste", "code.language-", "pre.errata-share__text", "Copy the link"):
         assert expected in kinds, (expected, seen)
+
+
+def _focus_name(node) -> str:
+    return node.evaluate("(n) => n.tagName.toLowerCase() + [...n.classList].filter((c) => c !== 'focus-visible').slice(0, 1)"
+                         ".map((c) => '.' + c).join('') + ' ' + (n.getAttribute('aria-label') || n.textContent).trim().slice(0, 30)"
+                         " + ' in ' + ([['.md-search__inner', 'search'], ['.md-header', 'header'], ['.md-tabs, .md-sidebar', 'nav'],"
+                         " ['.md-content', 'main'], ['.md-footer', 'footer']].find(([sel]) => n.closest(sel)) || [0, 'page'])[1]")
+
+
+@pytest.mark.parametrize("path", ["errors/econnreset/", "mcp-config/"])
+def test_every_focus_ring_on_the_page_stands_out_from_its_background(context, site, path):
+    """Tab through the whole page, header, navigation, article and footer: each ring is 3:1 (WCAG 1.4.11)
+    against the colour it is drawn on, the indigo header and the dark footer included."""
+    page = open_page(context, site, path)
+    page.wait_for_selector("[data-diagnose][data-wired]", timeout=60_000) if path.startswith("errors/") else None
+    page.evaluate("() => document.activeElement && document.activeElement.blur()")
+    seen, weak, first = [], [], None
+    for _ in range(400):
+        page.keyboard.press("Tab")
+        node = page.evaluate_handle("document.activeElement")
+        key = node.evaluate("(n) => n === document.body ? null : n")
+        if key is None:
+            continue
+        if first is not None and node.evaluate("(n, f) => n === f", first):
+            break  # round the whole page once
+        first = first or node
+        style = node.evaluate(FOCUS_STYLE)
+        name = _focus_name(node)
+        seen.append(name)
+        if style["outline"] and style["contrast"] < 3:
+            weak.append(f"{name}: {style['contrast']:.2f}:1")
+    regions = {name.rsplit(" in ", 1)[1] for name in seen}
+    assert {"header", "nav", "main", "footer"} <= regions, (regions, seen[:20])
+    assert not weak, "focus rings under 3:1 against their background:\n" + "\n".join(weak)
 
 
 # --- on a phone: tables and code scroll sideways, the navigation is a drawer --------------------
