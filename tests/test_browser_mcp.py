@@ -29,6 +29,9 @@ BROKEN_CLAUDE_CODE = """{
 
 
 def test_mcp_page_builds_copies_and_checks(page, site):
+    # Everything the page asks for over the network while it builds and checks: nothing of the form leaves.
+    sent: list[tuple[str, str]] = []
+    page.on("request", lambda r: sent.append((r.url, r.post_data or "")))
     page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=site.base.rstrip("/"))
     page.goto(site.url("mcp-config/"))
     page.fill("[data-mcp-field=name]", "github")
@@ -94,6 +97,12 @@ def test_mcp_page_builds_copies_and_checks(page, site):
     page.click("button[data-mcp-check-run]")
     page.wait_for_function(f"() => document.querySelector('{CHECKED}').textContent.includes('must be an object')")
     assert page.locator(f"{CHECKED} img").count() == 0
+
+    # Built and checked in the page's worker: every request went to the site itself, none carried a post
+    # body, and neither the token nor a server of the pasted files appears in any address.
+    assert sent and all(url.startswith(site.base) or url.startswith(("data:", "blob:")) for url, _ in sent), sent
+    assert [url for url, body in sent if body] == []
+    assert not any(TOKEN in url or "mcp.sentry.dev" in url or "server-github" in url for url, _ in sent)
 
 
 def test_mcp_page_is_linked_from_the_error_page_home_and_nav(page, site):
