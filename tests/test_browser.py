@@ -498,7 +498,9 @@ def _other_build(route):
     (lambda route: route.fulfill(status=404, body="not here"), "answered 404"),
     (_corrupt, ""),
     (_other_build, "Snapshot build id mismatch"),
-], ids=["missing", "corrupt", "other-build"])
+    (lambda route: route.abort("connectionrefused"), "could not be downloaded"),
+    (lambda route: None, "sent nothing for 4 s"),  # never answered: a proxy holding the biggest file
+], ids=["missing", "corrupt", "other-build", "refused", "stalled"])
 def test_a_snapshot_that_cannot_be_used_falls_back_to_a_normal_boot(chromium, site, failure, expected):
     context = chromium.new_context()
     context.route("**/runtime/snapshot-*.bin.gz", failure)

@@ -253,12 +253,49 @@ export function measureLink({ enough, within }) {
   });
 }
 
-/** Fetch a file the caller can do without: counted like the others, but a 404, a broken
- * or a replaced download only rejects this promise (the page is not told the start failed). */
-export function fetchOptional(url) {
+// An optional file that sends nothing for this long is given up, well before the page's own
+// watchdog (10 s without progress, runtime.js) would call the whole start failed.
+export const OPTIONAL_STALL_MS = 4000;
+
+/** The bytes of a file the caller can do without: counted like the others, but a 404, a
+ * refused, broken, replaced or stalled download only rejects this promise (the page is not
+ * told the start failed), so the caller can go on without it. */
+export async function fetchOptional(url, { stallMs = OPTIONAL_STALL_MS } = {}) {
   const href = String(url);
   state.optional.add(href);
-  return self.fetch(href);
+  const controller = new AbortController();
+  let timer = null;
+  const stalled = new Promise((_, reject) => {
+    controller.signal.addEventListener("abort", () => reject(controller.signal.reason));
+  });
+  stalled.catch(() => {});
+  const wait = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => controller.abort(new Error(`${fileName(href)} sent nothing for ${stallMs / 1000} s`)), stallMs);
+  };
+  wait();
+  try {
+    const response = await Promise.race([self.fetch(href, { signal: controller.signal }), stalled]);
+    const reader = response.body.getReader();
+    const chunks = [];
+    let size = 0;
+    for (;;) {
+      const { done, value } = await Promise.race([reader.read(), stalled]);
+      if (done) break;
+      chunks.push(value);
+      size += value.byteLength;
+      wait();
+    }
+    const bytes = new Uint8Array(size);
+    let at = 0;
+    for (const chunk of chunks) {
+      bytes.set(chunk, at);
+      at += chunk.byteLength;
+    }
+    return bytes.buffer;
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 export { megabytes };

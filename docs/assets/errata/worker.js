@@ -36,11 +36,10 @@ async function bootRuntime(loadPyodide, files, how) {
     _sysExecutable: "/usr/bin/python3", // what the snapshot was made with
     stdout: () => {}, stderr: () => {},
   };
-  // The snapshot is optional: a missing or broken one falls back to the bytecode boot
-  // (see boot()), so its download problems are not a start failure.
+  // The snapshot is optional: a missing, broken or stalled one falls back to the bytecode
+  // boot (see boot()), so its download problems are not a start failure.
   if (how === "snapshot") {
     options._loadSnapshot = fetchOptional(new URL(files.snapshot.file, runtimeURL))
-      .then((response) => response.arrayBuffer())
       .then((body) => snapshotBytes(body, files.snapshot.bytes));
   }
   return loadPyodide(options);
