@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """Errata's benchmarks: print a table of figures. Nothing here is asserted.
 
-    python bench/run.py            everything (a few minutes)
-    python bench/run.py --quick    fewer repeats, no 1,000-rule build, no Lighthouse (under two minutes)
-    python bench/run.py --only engine|browser|build|lighthouse|serve
+    .venv/bin/python bench/run.py            everything (a few minutes)
+    .venv/bin/python bench/run.py --quick    fewer repeats, no 1,000-rule build, no Lighthouse (under two minutes)
+    .venv/bin/python bench/run.py --only engine|browser|build|lighthouse|serve
 
 Figures that compare two things (cold first diagnosis vs a bare Pyodide boot,
 3,000 rules vs the real catalog, the pipeline vs a plain mkdocs build) are taken

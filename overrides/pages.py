@@ -82,7 +82,7 @@ def page_markdown(rule: Rule, catalog: dict[str, Rule], see_also: list[tuple[str
     """The Markdown page for one rule; `see_also` (title, docs path, description) lists site pages for it."""
     front = {
         "title": rule.title,
-        "description": rule.summary,
+        "description": plain_text(rule.summary),  # the meta description: text, not Markdown
         # The paste box sits under the summary, at the "Paste your error" heading (partials/content.html).
         "diagnose": "summary",
         "rule": rule.id,

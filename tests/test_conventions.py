@@ -116,6 +116,8 @@ def test_every_page_has_link_preview_meta_with_an_absolute_png_card(built, catal
             assert meta["og:type"] == "article"
             assert meta["og:title"] == rule.title
             assert meta["og:description"] == plain_text(rule.summary)
+            # The description search engines show is the same plain text, not the summary's Markdown.
+            assert meta["description"] == plain_text(rule.summary), relative
         else:
             assert meta["og:type"] == "website", relative
     card = (built / social.CARD).read_bytes()
