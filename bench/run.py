@@ -261,6 +261,9 @@ DONE = "() => document.querySelector('[data-diagnose-results]')?.dataset.state =
 # Chrome DevTools Protocol network emulation: 20 Mbit/s both ways, 40 ms added latency.
 THROTTLED = {"offline": False, "latency": 40, "downloadThroughput": 20_000_000 / 8, "uploadThroughput": 20_000_000 / 8}
 LINKS = (("full speed", None), ("20 Mbit/s + 40 ms", THROTTLED))
+# The same throttled link from a server that gzips on the fly what GitHub Pages (the deploy
+# target) compresses: scripts, JSON, HTML and the wasm; zips and the .gz snapshot go as they are.
+GZIP_LINK = ("20 Mbit/s + 40 ms, gzip as GitHub Pages", THROTTLED)
 
 
 def _link(page, conditions) -> None:  # type: ignore[no-untyped-def]
@@ -312,6 +315,7 @@ def bench_browser(quick: bool) -> None:
     print("Browser path (headless Chromium, site served on 127.0.0.1)", flush=True)
     target = Path(tempfile.mkdtemp(prefix="errata-bench-")) / "site"
     server, base = serve(target)
+    gzip_server, gzip_base = serve(target, compress=True)
     try:
         with open(os.devnull, "w") as quiet:
             stdout, sys.stdout = sys.stdout, quiet
@@ -323,7 +327,8 @@ def bench_browser(quick: bool) -> None:
         (target / "bare-worker.js").write_text(BARE_WORKER)
         (target / "bare-main.html").write_text(BARE_MAIN_HTML)
         runs = 5  # medians of five: the issue's floor, and a throttled run takes seconds
-        deep = base + "diagnose/#diagnose=" + quote(RESET, safe="")
+        deep_path = "diagnose/#diagnose=" + quote(RESET, safe="")
+        deep = base + deep_path
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
 
@@ -342,11 +347,13 @@ def bench_browser(quick: bool) -> None:
                 return took, size
 
             cold_ratio = {}
-            for label, link in LINKS:
+            for label, link in (*LINKS, GZIP_LINK):
+                site = gzip_base if (label, link) == GZIP_LINK else base
+                deep = site + deep_path
                 cells: dict[str, list[tuple[float, int]]] = {k: [] for k in ("main", "worker", "choice", "snapshot", "bytecode", "reboot")}
                 for _ in range(runs):  # interleaved, so every figure sees the same machine load
-                    cells["main"].append(fresh(link, base + "bare-main.html", "boot"))
-                    cells["worker"].append(fresh(link, base + "bare.html", "boot"))
+                    cells["main"].append(fresh(link, site + "bare-main.html", "boot"))
+                    cells["worker"].append(fresh(link, site + "bare.html", "boot"))
                     cells["choice"].append(fresh(link, deep, "diagnosis"))
                     cells["snapshot"].append(fresh(link, deep, "diagnosis", boot="snapshot"))
                     cells["bytecode"].append(fresh(link, deep, "diagnosis", boot="bytecode"))
@@ -356,7 +363,7 @@ def bench_browser(quick: bool) -> None:
                     _link(page, link)
                     page.goto(deep)
                     page.wait_for_function(DONE, timeout=180_000)
-                    page.goto(base + "errors/")
+                    page.goto(site + "errors/")
                     page.goto(deep)
                     cells["reboot"].append((page.wait_for_function(DONE, timeout=180_000).json_value(), 0))
                     ctx.close()
@@ -387,7 +394,7 @@ def bench_browser(quick: bool) -> None:
                 finally:
                     shutil.rmtree(profile, ignore_errors=True)
                 row("browser", f"[{label}] repeat visit, persistent profile (median)", f"{statistics.median(repeat):,.0f} ms")
-            row("browser", "  targets: cold first answer <= 0.40x main-thread boot at full speed, <= 0.80x throttled",
+            row("browser", "  targets: cold first answer <= 0.40x main-thread boot at full speed, <= 0.80x throttled (plain / gzip)",
                 " / ".join(f"{v:.2f}x" for v in cold_ratio.values()))
 
             # A diagnosis after in-site (instant) navigation, and the per-call engine time
@@ -469,6 +476,7 @@ def bench_browser(quick: bool) -> None:
             browser.close()
     finally:
         server.shutdown()
+        gzip_server.shutdown()
         shutil.rmtree(target.parent, ignore_errors=True)
 
 
