@@ -459,6 +459,11 @@ def test_a_fast_link_restores_the_snapshot_and_answers(chromium, site):
     assert timings["boot"] == "snapshot" and timings["fallback"] is None and timings["rules"] > 40
     manifest = page.evaluate("() => fetch('../runtime/manifest.json').then((r) => r.json())")
     assert timings["link"] >= manifest["snapshot"]["pays_above"] > 1_000_000
+    # The next visit finds the snapshot in the HTTP cache and restores it without timing the link.
+    page.reload()
+    page.wait_for_selector(f"{RESULTS}[data-state=done]", timeout=90_000)
+    again = _timings(page)
+    assert again["boot"] == "snapshot" and again["fallback"] is None and again["link"] == 1e10, again
     context.close()
 
 
@@ -477,6 +482,37 @@ def test_a_20_mbit_link_boots_from_bytecode_which_downloads_less(chromium, site)
     assert timings["boot"] == "bytecode" and timings["fallback"] is None
     assert 0 < timings["link"] < 20e6 / 8 * 1.2  # what it measured: about the emulated speed
     context.close()
+
+
+def test_a_visit_with_the_runtime_cached_does_not_mistake_the_cache_for_a_fast_link(chromium, site, tmp_path):
+    """On the slow link the first visit boots from bytecode; the next ones find the runtime in the HTTP
+    cache (a profile on disk keeps the 9.6 MB wasm), and timing those files would call the link fast
+    and fetch the snapshot over it. They boot from bytecode again and never ask for the snapshot."""
+    from playwright.sync_api import sync_playwright  # noqa: F401 - the chromium fixture's playwright
+    from browser_support import CHROMIUM_ARGS, chromium_path
+
+    context = chromium.browser_type.launch_persistent_context(str(tmp_path / "profile"), executable_path=chromium_path(),
+                                                             args=CHROMIUM_ARGS)
+    asked: list[str] = []
+    try:
+        for visit in range(2):
+            page = context.new_page()
+            cdp = context.new_cdp_session(page)
+            cdp.send("Network.enable")
+            cdp.send("Network.emulateNetworkConditions", {"offline": False, "latency": 40, "downloadThroughput": 20e6 / 8,
+                                                          "uploadThroughput": 20e6 / 8})
+            # Downloads only: the worker's questions to the cache (only-if-cached) fail when it has nothing.
+            page.on("requestfinished", lambda r: asked.append(r.url))
+            page.goto(site.url("diagnose/#diagnose=" + quote(NODE_RESET, safe="")))
+            page.wait_for_selector(f"{RESULTS}[data-state=done]", timeout=120_000)
+            timings = _timings(page)
+            assert timings["boot"] == "bytecode", (visit, timings)
+            if visit:
+                assert timings["link"] is None, timings  # decided by the cache, not by timing it
+            page.close()
+        assert not [u for u in asked if "/runtime/snapshot-" in u], asked
+    finally:
+        context.close()
 
 
 def _corrupt(route):

@@ -90,6 +90,7 @@ const state = {
   optional: new Set(), // URLs whose failure the caller handles (the snapshot): never a start failure
   prefetched: new Map(), // URL -> the response promise of a download started before the runtime asked
   timers: [], // link measurements waiting for bytes (measureLink)
+  realFetch: null, // the browser's fetch, before watchRuntimeFiles wrapped it
   post: () => {},
   lastPost: 0,
 };
@@ -183,6 +184,7 @@ export function watchRuntimeFiles(post) {
   state.post = post;
   checkWasmAllowed();
   const realFetch = self.fetch.bind(self);
+  state.realFetch = realFetch;
   self.fetch = async (input, init) => {
     const url = input instanceof Request ? input.url : String(input);
     const early = state.prefetched.get(url);
@@ -236,6 +238,35 @@ function timeLink() {
       timer.finish();
     }
   }
+}
+
+/** The response for `url` from the browser's HTTP cache, or null; nothing is downloaded.
+ * A visit after one that took another boot would otherwise time its cached files, not the
+ * link, and call any link fast. */
+export async function cachedResponse(url, { within = 1000 } = {}) {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), within); // a lookup this slow counts as a miss
+  try {
+    // The browser's own fetch: a miss (a network error for only-if-cached) is an answer here.
+    const response = await (state.realFetch || self.fetch.bind(self))(String(url),
+      { cache: "only-if-cached", mode: "same-origin", signal: controller.signal });
+    return response.ok ? response : null;
+  } catch {
+    return null;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Hand the runtime a cached response when it asks for `url`, checked and counted like a
+ * download; false (and nothing adopted) when its headers already show it is not the file. */
+export function adopt(url, response) {
+  const href = String(url);
+  if (describeResponse(href, response) || !response.body) return false; // the runtime's own fetch names it
+  state.pending.set(fileName(href), true);
+  watchBody(href, response);
+  state.prefetched.set(href, Promise.resolve(response));
+  return true;
 }
 
 /** Bytes per second over the next downloads (0 when nothing arrived in time). */

@@ -2,7 +2,7 @@
 // It speaks protocol.js; it starts booting as soon as it is created.
 // The runtime, the engine wheel and the rules all come from this site's own origin.
 import * as protocol from "./protocol.js";
-import { downloadFailure, explainFailure, fetchOptional, measureLink, prefetch, snapshot, watchRuntimeFiles } from "./loading.js";
+import { adopt, cachedResponse, downloadFailure, explainFailure, fetchOptional, measureLink, prefetch, snapshot, watchRuntimeFiles } from "./loading.js";
 import { chooseBoot, snapshotBytes, snapshotPays } from "./boot.js";
 
 // Before anything is fetched: count the runtime's bytes and name a file that fails.
@@ -28,7 +28,7 @@ function manifest() {
 }
 
 // Two ways to boot, both compiled for Pyodide at build time: see boot.js.
-async function bootRuntime(loadPyodide, files, how) {
+async function bootRuntime(loadPyodide, files, how, cachedSnapshot = null) {
   const pyodideBase = new URL("pyodide/", runtimeURL);
   const options = {
     indexURL: pyodideBase.href,
@@ -39,8 +39,8 @@ async function bootRuntime(loadPyodide, files, how) {
   // The snapshot is optional: a missing, broken or stalled one falls back to the bytecode
   // boot (see boot()), so its download problems are not a start failure.
   if (how === "snapshot") {
-    options._loadSnapshot = fetchOptional(new URL(files.snapshot.file, runtimeURL))
-      .then((body) => snapshotBytes(body, files.snapshot.bytes));
+    const body = cachedSnapshot ? cachedSnapshot.arrayBuffer() : fetchOptional(new URL(files.snapshot.file, runtimeURL));
+    options._loadSnapshot = body.then((bytes) => snapshotBytes(bytes, files.snapshot.bytes));
   }
   return loadPyodide(options);
 }
@@ -53,17 +53,31 @@ async function boot() {
   const rules = () => fetchOk(new URL(`${files.rules}?v=${files.stamp}`, runtimeURL), "text");
   let how = chooseBoot(files, self.navigator, typeof DecompressionStream === "function");
   let link = null;
+  let cachedSnapshot = null;
   if (how === "snapshot") {
-    // Both boots need the runtime's wasm and the stdlib: start them, and time the link on them.
-    prefetch([new URL("pyodide.asm.wasm", pyodideBase), new URL(files.stdlib, runtimeURL)]);
-    link = await measureLink({ enough: 1_000_000, within: 400 });
-    if (!snapshotPays(files, link)) how = "bytecode";
+    // What an earlier visit left in the HTTP cache decides first: timing cached files would
+    // not time the link.
+    const wasm = new URL("pyodide.asm.wasm", pyodideBase);
+    const [snapshotHere, wasmHere] = await Promise.all([
+      cachedResponse(new URL(files.snapshot.file, runtimeURL)), cachedResponse(wasm)]);
+    const runtimeHere = Boolean(wasmHere) && adopt(wasm, wasmHere);
+    if (snapshotHere) {
+      cachedSnapshot = snapshotHere; // no download at all
+      link = Infinity;
+    } else if (runtimeHere) {
+      how = "bytecode"; // the runtime is here and the snapshot is not: an earlier visit chose bytecode
+    } else {
+      // Both boots need the runtime's wasm and the stdlib: start them, and time the link on them.
+      prefetch([wasm, new URL(files.stdlib, runtimeURL)]);
+      link = await measureLink({ enough: 1_000_000, within: 400 });
+      if (!snapshotPays(files, link)) how = "bytecode";
+    }
   }
   let pyodide = null;
   let fallback = null;
   if (how === "snapshot") {
     try {
-      pyodide = await bootRuntime(loadPyodide, files, "snapshot");
+      pyodide = await bootRuntime(loadPyodide, files, "snapshot", cachedSnapshot);
       engine = pyodide.pyimport("errata_engine.web"); // imported, rules loaded: nothing left to do
     } catch (error) {
       // Missing, corrupt, refused or from another build ("Snapshot build id mismatch").
