@@ -409,8 +409,11 @@ def bench_browser(quick: bool) -> None:
                 after_nav = []
                 for _ in range(2 * runs):  # more: one page change is quick, and the first pays for warming up
                     page.click(".md-content a[href$='errors/econnreset/']")
-                    # The box answers once diagnose.js has wired the new page (Material's document$).
-                    page.wait_for_selector("[data-diagnose][data-wired] textarea[data-diagnose-input]")
+                    # The box answers once diagnose.js has wired the new page (Material's document$); the
+                    # home page's own box is wired too, so wait for the swap to the error page first.
+                    page.wait_for_function("() => location.pathname.endsWith('/errors/econnreset/') && "
+                                           "document.title.includes('ECONNRESET') && "
+                                           "document.querySelector('[data-diagnose][data-wired] textarea[data-diagnose-input]')")
                     after_nav.append(page.evaluate(
                         """async (text) => {
                             const box = document.querySelector('[data-diagnose]');
