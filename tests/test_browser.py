@@ -9,7 +9,7 @@ from urllib.parse import quote
 
 import pytest
 
-from browser_support import RESULTS, run_paste
+from browser_support import CHROMIUM_ARGS, RESULTS, chromium_path, run_paste
 
 NODE_RESET = """Error: read ECONNRESET
     at TLSWrap.onStreamRead (node:internal/stream_base_commons:216:20) {
@@ -488,9 +488,6 @@ def test_a_visit_with_the_runtime_cached_does_not_mistake_the_cache_for_a_fast_l
     """On the slow link the first visit boots from bytecode; the next ones find the runtime in the HTTP
     cache (a profile on disk keeps the 9.6 MB wasm), and timing those files would call the link fast
     and fetch the snapshot over it. They boot from bytecode again and never ask for the snapshot."""
-    from playwright.sync_api import sync_playwright  # noqa: F401 - the chromium fixture's playwright
-    from browser_support import CHROMIUM_ARGS, chromium_path
-
     context = chromium.browser_type.launch_persistent_context(str(tmp_path / "profile"), executable_path=chromium_path(),
                                                              args=CHROMIUM_ARGS)
     asked: list[str] = []

@@ -286,7 +286,7 @@ export function measureLink({ enough, within }) {
 
 // An optional file that sends nothing for this long is given up, well before the page's own
 // watchdog (10 s without progress, runtime.js) would call the whole start failed.
-export const OPTIONAL_STALL_MS = 4000;
+const OPTIONAL_STALL_MS = 4000;
 
 /** The bytes of a file the caller can do without: counted like the others, but a 404, a
  * refused, broken, replaced or stalled download only rejects this promise (the page is not
@@ -294,36 +294,25 @@ export const OPTIONAL_STALL_MS = 4000;
 export async function fetchOptional(url, { stallMs = OPTIONAL_STALL_MS } = {}) {
   const href = String(url);
   state.optional.add(href);
-  const controller = new AbortController();
+  const controller = new AbortController(); // aborting fails the fetch and any read of its body
   let timer = null;
-  const stalled = new Promise((_, reject) => {
-    controller.signal.addEventListener("abort", () => reject(controller.signal.reason));
-  });
-  stalled.catch(() => {});
   const wait = () => {
     clearTimeout(timer);
     timer = setTimeout(() => controller.abort(new Error(`${fileName(href)} sent nothing for ${stallMs / 1000} s`)), stallMs);
   };
   wait();
   try {
-    const response = await Promise.race([self.fetch(href, { signal: controller.signal }), stalled]);
-    const reader = response.body.getReader();
+    const reader = (await self.fetch(href, { signal: controller.signal })).body.getReader();
     const chunks = [];
-    let size = 0;
     for (;;) {
-      const { done, value } = await Promise.race([reader.read(), stalled]);
+      const { done, value } = await reader.read();
       if (done) break;
       chunks.push(value);
-      size += value.byteLength;
       wait();
     }
-    const bytes = new Uint8Array(size);
-    let at = 0;
-    for (const chunk of chunks) {
-      bytes.set(chunk, at);
-      at += chunk.byteLength;
-    }
-    return bytes.buffer;
+    return await new Blob(chunks).arrayBuffer();
+  } catch (error) {
+    throw controller.signal.aborted ? controller.signal.reason : error; // say it stalled, not that it failed
   } finally {
     clearTimeout(timer);
   }
