@@ -6,6 +6,7 @@ unchanged; every other asset is computed from the rules on each build.
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 import os
@@ -22,7 +23,7 @@ from engine.model import Rule
 
 from . import precompiled as compiled
 
-__all__ = ["Asset", "AssetError", "PYODIDE_FILES", "build_wheel", "engine_wheel", "pyyaml_wheel",
+__all__ = ["GZIPPED", "Asset", "AssetError", "PYODIDE_FILES", "build_wheel", "engine_wheel", "pyyaml_wheel",
            "rules_bundle", "runtime_assets"]
 
 PYODIDE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json")
@@ -154,6 +155,39 @@ def _pyodide(project: Path, pyodide_dir: Path) -> tuple[str, list[Path]]:
     return installed, [pyodide_dir / name for name in PYODIDE_FILES]
 
 
+# Files the site also ships gzipped, as <name>.gz, for hosts that do not compress (a plain
+# static server, a bucket): the worker asks for the file itself and takes the copy only
+# when the file comes without Content-Encoding (docs/assets/errata/loading.js). Paths
+# under runtime/. The wasm is 9.6 MB and 3.5 MB gzipped; the zips and the snapshot are
+# compressed already.
+GZIPPED = ("pyodide/pyodide.asm.wasm", "pyodide/pyodide-lock.json", "rules.json")
+
+
+def _gzip(data: bytes) -> bytes:
+    return gzip.compress(data, compresslevel=9, mtime=0)  # mtime=0: the same bytes on every build
+
+
+def gzipped_copies(assets: list[Asset], cache_dir: Path) -> list[Asset]:
+    """The .gz copy of each asset GZIPPED names. A copied file's (the wasm) is made once per
+    content and cached, so a rule edit under `build.py serve` does not gzip 9.6 MB again."""
+    copies = []
+    for asset in assets:
+        name = asset.uri.removeprefix("runtime/")
+        if name not in GZIPPED:
+            continue
+        if asset.content is not None:
+            copies.append(Asset(f"{asset.uri}.gz", content=_gzip(asset.content)))
+            continue
+        assert asset.path is not None
+        data = asset.path.read_bytes()
+        cached = _made(cache_dir / "gzip") / f"{hashlib.sha256(data).hexdigest()[:24]}.gz"
+        if not cached.is_file():
+            cached.with_suffix(".part").write_bytes(_gzip(data))
+            cached.with_suffix(".part").rename(cached)
+        copies.append(Asset(f"{asset.uri}.gz", path=cached))
+    return copies
+
+
 def rules_bundle(rules: list[Rule]) -> bytes:
     """The compact JSON the browser loads (it never parses YAML); the wheel carries the same for the CLI."""
     return encode_bundle(rules, __version__)
@@ -195,8 +229,9 @@ def runtime_assets(rules: list[Rule], *, project: Path, rules_dir: Path, templat
     except compiled.PrecompileError as exc:
         raise AssetError(str(exc)) from exc
     if pre is None:
-        return plain_boot(rules_dir=rules_dir, template=template, wheel=wheel, pyyaml=pyyaml, bundle=bundle,
-                          version=version, runtime=runtime)
+        plain = plain_boot(rules_dir=rules_dir, template=template, wheel=wheel, pyyaml=pyyaml, bundle=bundle,
+                           version=version, runtime=runtime)
+        return plain + gzipped_copies(plain, cache_dir)
     # Content-named: a new runtime, engine, rules or stdlib gives new names (the snapshot
     # is only valid with the exact stdlib zip and runtime it was taken with).
     stdlib_name = f"stdlib-{pre.key}.zip"
@@ -208,7 +243,8 @@ def runtime_assets(rules: list[Rule], *, project: Path, rules_dir: Path, templat
         # use, the engine with its .pyc, and the memory snapshot taken after the warm-up.
         "stdlib": stdlib_name,
         "engine_pyc": engine_pyc_name,
-        "snapshot": {"file": snapshot_name, "bytes": pre.snapshot_bytes, "pyyaml": compiled.SNAPSHOT_PYYAML,
+        "snapshot": {"file": snapshot_name, "bytes": pre.snapshot_bytes, "segments": pre.snapshot_segments,
+                     "pyyaml": compiled.SNAPSHOT_PYYAML,
                      "pays_above": snapshot_pays_above(pre.snapshot.stat().st_size, pre.engine.stat().st_size, len(bundle))},
     }
     assets = [
@@ -221,7 +257,7 @@ def runtime_assets(rules: list[Rule], *, project: Path, rules_dir: Path, templat
         Asset(f"runtime/{snapshot_name}", path=pre.snapshot),
         *_other_files(runtime, rules_dir, template),
     ]
-    return assets
+    return assets + gzipped_copies(assets, cache_dir)
 
 
 def _manifest_head(wheel: Path, pyyaml: Path, bundle: bytes, version: str) -> dict[str, object]:
@@ -231,6 +267,7 @@ def _manifest_head(wheel: Path, pyyaml: Path, bundle: bytes, version: str) -> di
         "pyyaml": pyyaml.name,
         "rules": "rules.json",
         "pyodide": version,
+        "gzipped": list(GZIPPED),
         # A digest of what the browser caches, so it changes exactly when they do (and
         # two builds of one commit agree byte for byte, unlike file times).
         "stamp": hashlib.sha256(wheel.read_bytes() + b"\0" + bundle).hexdigest()[:16],

@@ -14,6 +14,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import re
 import shutil
 import subprocess
 import tempfile
@@ -22,7 +23,7 @@ from pathlib import Path
 
 from engine.model import Rule
 
-__all__ = ["PrecompileError", "Precompiled", "SCRIPT", "precompiled", "warm_up_pastes"]
+__all__ = ["PrecompileError", "Precompiled", "SCRIPT", "ZERO_RUN", "nonzero_segments", "precompiled", "warm_up_pastes"]
 
 SCRIPT = Path(__file__).resolve().parent / "pyodide" / "build.mjs"
 NODE_TIMEOUT = 600  # seconds; a normal run takes 10-30 s
@@ -30,6 +31,10 @@ KEEP_SLOTS = 6  # test runs build several rule sets; keep each one's outputs
 # The playground's PyYAML in the snapshot: +0.5 MB gzip for a page few visit, so no.
 SNAPSHOT_PYYAML = False
 WARM_UP_RULES = 8  # examples of this many rules (the first ones by id) warm the engine up
+# The snapshot ships without its runs of zeros at least this long: 11 MB of its 26 MB are
+# whole zero pages in a few long runs, and the browser need not gunzip them (the worker
+# starts from zeroed memory and places the rest by the manifest's segments).
+ZERO_RUN = 4096
 
 
 class PrecompileError(Exception):
@@ -43,8 +48,9 @@ class Precompiled:
     key: str
     stdlib: Path  # trimmed stdlib, .pyc only
     engine: Path  # the engine's sources plus __pycache__/ hash-based .pyc, a zip
-    snapshot: Path  # memory snapshot, gzip
-    snapshot_bytes: int  # its size once decompressed
+    snapshot: Path  # memory snapshot without its zero runs, gzip
+    snapshot_bytes: int  # its size once decompressed and placed
+    snapshot_segments: tuple[tuple[int, int], ...]  # (offset, length) of each part the gzip holds, in order
     modules: tuple[str, ...]  # what the trimmed stdlib holds (in-zip paths)
 
 
@@ -84,7 +90,7 @@ def precompiled(*, pyodide_files: list[Path], engine_wheel: Path, pyyaml_wheel: 
     playground_rule = _playground_rule(rules_dir, template)
     inputs = [SCRIPT.read_bytes(), *(p.read_bytes() for p in pyodide_files), engine_wheel.read_bytes(),
               pyyaml_wheel.read_bytes(), bundle, json.dumps(pastes).encode(), playground_rule.encode(),
-              schema.read_bytes(), str(SNAPSHOT_PYYAML).encode()]
+              schema.read_bytes(), str(SNAPSHOT_PYYAML).encode(), f"zero runs of {ZERO_RUN}".encode()]
     key = _digest(inputs)
     root = cache_dir / "pyodide"
     slot = root / key
@@ -98,6 +104,7 @@ def precompiled(*, pyodide_files: list[Path], engine_wheel: Path, pyyaml_wheel: 
     report = json.loads((slot / "report.json").read_text())
     return Precompiled(key=key, stdlib=slot / "stdlib.zip", engine=slot / "engine-pyc.zip",
                        snapshot=slot / "snapshot.bin.gz", snapshot_bytes=int(report["snapshot_bytes"]),
+                       snapshot_segments=tuple((int(a), int(n)) for a, n in report["snapshot_segments"]),
                        modules=tuple(json.loads((slot / "stdlib-modules.json").read_text())))
 
 
@@ -126,8 +133,13 @@ def _build(slot: Path, key: str, *, pyodide_dir: Path, engine_wheel: Path, pyyam
         if proc.returncode != 0:
             raise PrecompileError(f"precompiling the runtime failed:\n{proc.stdout[-2000:]}{proc.stderr[-3000:]}")
         raw = (staging / "snapshot.bin").read_bytes()
+        segments = nonzero_segments(raw, ZERO_RUN)
+        kept = b"".join(raw[offset:offset + length] for offset, length in segments)
         # mtime=0: the same snapshot compresses to the same bytes on every build.
-        (staging / "snapshot.bin.gz").write_bytes(gzip.compress(raw, compresslevel=9, mtime=0))
+        (staging / "snapshot.bin.gz").write_bytes(gzip.compress(kept, compresslevel=9, mtime=0))
+        report = json.loads((staging / "report.json").read_text())
+        report["snapshot_segments"] = segments
+        (staging / "report.json").write_text(json.dumps(report, indent=1))
         for scratch in ("snapshot.bin", "rules.json", "config.json"):
             (staging / scratch).unlink()
         staging.chmod(0o755)  # mkdtemp makes it private; the cache is an ordinary folder
@@ -135,6 +147,19 @@ def _build(slot: Path, key: str, *, pyodide_dir: Path, engine_wheel: Path, pyyam
         staging.rename(slot)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def nonzero_segments(data: bytes, zero_run: int) -> list[tuple[int, int]]:
+    """(offset, length) of the parts of `data` between runs of at least `zero_run` zero bytes."""
+    segments = []
+    start = 0
+    for gap in re.finditer(b"\0{%d,}" % zero_run, data):
+        if gap.start() > start:
+            segments.append((start, gap.start() - start))
+        start = gap.end()
+    if start < len(data):
+        segments.append((start, len(data) - start))
+    return segments
 
 
 def _prune(root: Path, keep: Path) -> None:

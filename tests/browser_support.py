@@ -8,6 +8,7 @@ import http.server
 import io
 import os
 import shutil
+import sys
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -83,6 +84,16 @@ class _GzipHandler(_QuietHandler):
         return io.BytesIO(body)
 
 
+class _GzAsEncodingHandler(_QuietHandler):
+    """Sends .gz files with Content-Encoding: gzip, as Apache's AddEncoding does, and compresses
+    nothing else: the browser decodes the .gz files itself."""
+
+    def end_headers(self) -> None:
+        if self.path.split("?", 1)[0].endswith(".gz"):
+            self.send_header("Content-Encoding", "gzip")
+        super().end_headers()
+
+
 @dataclass
 class Site:
     root: Path
@@ -98,10 +109,19 @@ class BrowserLog:
     errors: list[str] = field(default_factory=list)
 
 
-def serve(directory: Path, compress: bool = False) -> tuple[http.server.ThreadingHTTPServer, str]:
-    """Serve `directory` on 127.0.0.1 (a free port); `compress` gzips responses as GitHub Pages does."""
-    handler = functools.partial(_GzipHandler if compress else _QuietHandler, directory=str(directory))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+class _Server(http.server.ThreadingHTTPServer):
+    def handle_error(self, request, client_address) -> None:  # type: ignore[no-untyped-def]
+        """A browser that stops reading a file (the worker cancels a download it replaces) is not an error."""
+        if not isinstance(sys.exc_info()[1], (ConnectionResetError, BrokenPipeError)):
+            super().handle_error(request, client_address)
+
+
+def serve(directory: Path, compress: bool = False, gz_encoded: bool = False) -> tuple[http.server.ThreadingHTTPServer, str]:
+    """Serve `directory` on 127.0.0.1 (a free port); `compress` gzips responses as GitHub Pages does;
+    `gz_encoded` sends .gz files with Content-Encoding: gzip (Apache's AddEncoding)."""
+    kind = _GzipHandler if compress else _GzAsEncodingHandler if gz_encoded else _QuietHandler
+    handler = functools.partial(kind, directory=str(directory))
+    server = _Server(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server, f"http://127.0.0.1:{server.server_address[1]}/"
 

@@ -8,6 +8,7 @@ would otherwise land in the console log that test_browser.py checks is empty.
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from pathlib import Path
@@ -320,3 +321,165 @@ def test_a_site_built_for_its_address_navigates_instantly_there(chromium, tmp_pa
         context.close()
     finally:
         server.shutdown()
+
+
+# --- gzip copies for hosts that do not compress ------------------------------------
+
+WASM = "runtime/pyodide/pyodide.asm.wasm"
+
+
+def downloads(page) -> dict[str, int]:
+    """File name -> bytes received, for every download that finished (cache questions that
+    fail, and downloads the worker cancelled, do not finish)."""
+    return page.context.finished
+
+
+@pytest.fixture
+def counted(chromium):
+    """A context that counts the bytes of each finished download."""
+    context = chromium.new_context()
+    context.finished = {}
+
+    def record(request) -> None:
+        try:
+            context.finished[request.url.split("?", 1)[0].rsplit("/", 1)[-1]] = request.sizes()["responseBodySize"]
+        except Exception:  # noqa: BLE001 - a request finishing as the page closes
+            pass
+
+    context.on("requestfinished", record)
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def site_copy(site, tmp_path):
+    """The built site as links in a folder of this test's own, to take files away or damage them."""
+    import os
+    import shutil
+
+    root = tmp_path / "site"
+    shutil.copytree(site.root, root, copy_function=os.symlink)
+    return root
+
+
+def boot_on(page, base: str) -> dict:
+    page.goto(base + "diagnose/#diagnose=" + quote(NODE_RESET, safe=""))
+    page.wait_for_selector(f"{RESULTS}[data-state=done]", timeout=90_000)
+    assert page.eval_on_selector_all(f"{RESULTS} [data-rule-id]", "els => els.map(e => e.dataset.ruleId)")[0] == "econnreset"
+    return page.evaluate("() => window.errataDiagnostic.runtime.timings")
+
+
+def test_a_host_that_does_not_compress_gets_the_gzip_copy_of_the_wasm(counted, site):
+    """The test server, like a plain static host, sends files as they are: the worker asks for
+    the wasm, sees no Content-Encoding, and downloads its 3.5 MB copy instead of 9.6 MB."""
+    page = counted.new_page()
+    boot_on(page, site.base)
+    got = downloads(page)
+    copy = (site.root / (WASM + ".gz")).stat().st_size
+    assert got["pyodide.asm.wasm.gz"] == copy < (site.root / WASM).stat().st_size / 2
+    assert "pyodide.asm.wasm" not in got  # asked for, then cancelled at its headers
+    assert got["pyodide-lock.json.gz"] > 0 and "pyodide-lock.json" not in got
+
+
+def test_the_bytecode_boot_takes_the_gzip_copy_of_the_rules(counted, site):
+    def without_snapshot(route) -> None:  # the bytecode boot, which loads rules.json
+        response = route.fetch()
+        route.fulfill(response=response, json={**response.json(), "snapshot": None})
+
+    counted.route("**/runtime/manifest.json", without_snapshot)
+    page = counted.new_page()
+    assert boot_on(page, site.base)["boot"] == "bytecode"
+    got = downloads(page)
+    assert got["rules.json.gz"] == (site.root / "runtime" / "rules.json.gz").stat().st_size
+    assert "rules.json" not in got and "pyodide.asm.wasm" not in got
+
+
+def test_a_host_that_compresses_gets_the_files_themselves(counted, site):
+    """GitHub Pages compresses the wasm and JSON itself: no copy is asked for."""
+    from browser_support import serve
+
+    server, base = serve(site.root, compress=True)
+    try:
+        page = counted.new_page()
+        boot_on(page, base)
+        got = downloads(page)
+        assert got["pyodide.asm.wasm"] > 0 and got["pyodide-lock.json"] > 0
+        assert not [name for name in got if name.endswith((".wasm.gz", ".json.gz"))], got
+    finally:
+        server.shutdown()
+
+
+def test_a_host_that_decodes_the_gz_files_itself_still_boots(counted, site):
+    """Apache's AddEncoding sends a .gz with Content-Encoding: gzip; the browser then hands over
+    the file's own bytes (the snapshot's too), which must not be gunzipped again."""
+    from browser_support import serve
+
+    server, base = serve(site.root, gz_encoded=True)
+    try:
+        page = counted.new_page()
+        timings = boot_on(page, base)
+        assert timings["boot"] == "snapshot" and timings["fallback"] is None, json.dumps(timings)
+        assert "pyodide.asm.wasm.gz" in downloads(page)
+    finally:
+        server.shutdown()
+
+
+def test_a_missing_copy_falls_back_to_the_file_itself(counted, site_copy):
+    from browser_support import serve
+
+    (site_copy / (WASM + ".gz")).unlink()
+    server, base = serve(site_copy)
+    try:
+        page = counted.new_page()
+        boot_on(page, base)
+        assert downloads(page)["pyodide.asm.wasm"] == (site_copy / WASM).stat().st_size
+    finally:
+        server.shutdown()
+
+
+def test_a_damaged_copy_is_named(context, site_copy):
+    from browser_support import serve
+
+    copy = site_copy / (WASM + ".gz")
+    data = copy.read_bytes()
+    copy.unlink()
+    copy.write_bytes(data[: len(data) // 2])  # cut short, as by a dropped connection a proxy passed on
+    server, base = serve(site_copy)
+    try:
+        page = context.new_page()
+        page.goto(base + "diagnose/")
+        message = run_and_fail(page)
+        assert "pyodide.asm.wasm.gz arrived damaged" in message, message
+    finally:
+        server.shutdown()
+
+
+# --- the theme's search index waits for the first answer on a deep link ----------
+
+
+def test_a_deep_link_loads_the_search_index_after_the_first_answer(context, site):
+    page = context.new_page()
+    page.goto(site.url("diagnose/#diagnose=" + quote(NODE_RESET, safe="")))
+    page.wait_for_selector(f"{RESULTS}[data-state=done]", timeout=90_000)
+    page.wait_for_function("() => performance.getEntriesByType('resource').some((e) => e.name.includes('search_index.json'))")
+    started, ready = page.evaluate("""() => {
+        const entry = performance.getEntriesByType('resource').find((e) => e.name.includes('search_index.json'));
+        const t = window.errataDiagnostic.runtime.timings;
+        return [entry.startTime, t.loaded + t.origin - performance.timeOrigin];
+    }""")
+    assert started >= ready, (started, ready)
+    # The search works once it has loaded.
+    page.click(".md-search__input")
+    page.keyboard.type("ECONNRESET")
+    page.wait_for_selector(".md-search-result__item a[href*='econnreset']")
+
+
+def test_reaching_for_the_search_loads_its_index_while_the_runtime_still_downloads(context, site):
+    context.route("**/pyodide.asm.wasm*", lambda route: None)  # the runtime never arrives
+    page = context.new_page()
+    page.goto(site.url("diagnose/#diagnose=" + quote(NODE_RESET, safe="")))
+    page.wait_for_timeout(500)
+    assert not [url for url in context.requested if "search_index.json" in url]
+    page.click(".md-search__input")
+    page.keyboard.type("ECONNRESET")
+    page.wait_for_selector(".md-search-result__item a[href*='econnreset']", timeout=15_000)

@@ -126,8 +126,11 @@ def test_the_engine_ships_with_its_bytecode_beside_the_sources(built):
 
 def test_the_snapshot_carries_no_path_of_the_build_machine(built):
     out, _, _ = built
-    raw = gzip.decompress(out.snapshot.read_bytes())
-    assert len(raw) == out.snapshot_bytes and len(raw) % 65536 == 0  # cut at a page boundary
+    raw = gzip.decompress(out.snapshot.read_bytes())  # the snapshot without its long zero runs
+    assert out.snapshot_bytes % 65536 == 0  # cut at a page boundary
+    assert len(raw) == sum(length for _, length in out.snapshot_segments) < out.snapshot_bytes
+    ends = [offset + length for offset, length in out.snapshot_segments]
+    assert ends[-1] <= out.snapshot_bytes and all(a < b for a, b in zip(ends, (o for o, _ in out.snapshot_segments[1:])))
     leaks = {str(ROOT), str(CACHE.resolve()), str(PYODIDE.resolve()), tempfile.gettempdir() + "/errata",
              os.path.expanduser("~") + "/", shutil.which("node")}
     # The runtime's own data holds some paths of Pyodide's build machine (/root/repo/cpython/...):
@@ -171,11 +174,18 @@ def test_the_worker_chooses_the_bytecode_boot_for_saved_data_or_a_slow_link():
         ];
         const gz = new Uint8Array(await new Response(new Blob([new Uint8Array([1,2,3,4,5,6,7,8])]).stream()
           .pipeThrough(new CompressionStream("gzip"))).arrayBuffer());
-        const plain = Array.from(await snapshotBytes(gz.buffer, 8));
-        const already = Array.from(await snapshotBytes(new Uint8Array([9, 9]).buffer, 2));
-        let short = "";
-        try { await snapshotBytes(gz.buffer, 9); } catch (e) { short = e.message; }
-        console.log(JSON.stringify({ cases, pays, plain, already, short }));
+        // A body as the network gives it: in chunks, here of one byte (the gzip magic split too).
+        const body = (bytes) => new ReadableStream({
+          start(c) { for (const b of bytes) c.enqueue(new Uint8Array([b])); c.close(); } });
+        const plain = Array.from(await snapshotBytes(body(gz), 8));
+        const already = Array.from(await snapshotBytes(body([9, 9]), 2));
+        // The build leaves out long zero runs: the segments place the rest.
+        const placed = Array.from(await snapshotBytes(body(gz), 14, [[1, 3], [9, 5]]));
+        const errors = [];
+        for (const [size, segments] of [[9, undefined], [14, [[1, 3], [9, 4]]], [20, [[0, 3], [9, 6]]]]) {
+          try { await snapshotBytes(body(gz), size, segments); errors.push(""); } catch (e) { errors.push(e.message); }
+        }
+        console.log(JSON.stringify({ cases, pays, plain, already, placed, errors }));
     """
     proc = subprocess.run(["node", "--input-type=module", "-e", script], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0, proc.stderr
@@ -184,7 +194,24 @@ def test_the_worker_chooses_the_bytecode_boot_for_saved_data_or_a_slow_link():
     # 20 Mbit/s (2.5 MB/s) is below the build's break-even speed; a fast link is above it.
     assert got["pays"] == [False, True, True, False, False]
     assert got["plain"] == [1, 2, 3, 4, 5, 6, 7, 8] and got["already"] == [9, 9]
-    assert "shorter than the manifest says" in got["short"]
+    assert got["placed"] == [0, 1, 2, 3, 0, 0, 0, 0, 0, 4, 5, 6, 7, 8]
+    short, larger, shorter = got["errors"]
+    assert "shorter than the manifest says" in short and "shorter" in shorter
+    assert "larger than the manifest says" in larger
+
+
+def test_the_snapshot_leaves_out_only_long_runs_of_zeros():
+    data = b"ab" + b"\0" * 10 + b"c" + b"\0" * 3 + b"d" + b"\0" * 10
+    segments = precompiled.nonzero_segments(data, 8)
+    assert segments == [(0, 2), (12, 5)]
+    rebuilt = bytearray(len(data))
+    kept = b"".join(data[a:a + n] for a, n in segments)
+    at = 0
+    for offset, length in segments:
+        rebuilt[offset:offset + length] = kept[at:at + length]
+        at += length
+    assert bytes(rebuilt) == data
+    assert precompiled.nonzero_segments(b"\0" * 20, 8) == [] and precompiled.nonzero_segments(b"xy", 8) == [(0, 2)]
 
 
 def test_the_snapshot_pays_above_the_speed_at_which_its_extra_bytes_take_the_time_it_saves():

@@ -32,18 +32,50 @@ export function snapshotPays(files, bytesPerSecond) {
 const GZIP_MAGIC = [0x1f, 0x8b];
 
 // The snapshot is shipped as .gz; a host that serves it with Content-Encoding: gzip has
-// already decoded it (then it starts with Pyodide's own magic number, not gzip's).
-export async function snapshotBytes(body, size) {
-  const raw = new Uint8Array(body);
-  if (raw[0] !== GZIP_MAGIC[0] || raw[1] !== GZIP_MAGIC[1]) return raw;
-  const stream = new Blob([raw]).stream().pipeThrough(new DecompressionStream("gzip"));
-  const out = new Uint8Array(size);
-  let at = 0;
-  for await (const chunk of stream) {
-    if (at + chunk.length > out.length) throw new Error("the snapshot is larger than the manifest says");
-    out.set(chunk, at);
-    at += chunk.length;
+// already decoded it (then it starts with Pyodide's own magic number, not gzip's). It is
+// gunzipped as it arrives, so the download and the decoding overlap. The build left out
+// its long runs of zeros: `segments` ([offset, length], in order; manifest
+// snapshot.segments) say where the bytes it holds go in the zeroed memory of `size`.
+export async function snapshotBytes(body, size, segments = [[0, size]]) {
+  const reader = body.getReader();
+  const head = [];
+  let headLength = 0;
+  while (headLength < GZIP_MAGIC.length) { // enough bytes to tell
+    const { done, value } = await reader.read();
+    if (done) break;
+    head.push(value);
+    headLength += value.length;
   }
-  if (at !== out.length) throw new Error("the snapshot is shorter than the manifest says");
+  const start = new Uint8Array(await new Blob(head).arrayBuffer());
+  const again = new ReadableStream({ // the bytes read so far, then the rest
+    start(controller) {
+      controller.enqueue(start);
+    },
+    async pull(controller) {
+      const { done, value } = await reader.read();
+      if (done) controller.close();
+      else controller.enqueue(value);
+    },
+    cancel: (reason) => reader.cancel(reason),
+  });
+  const gzipped = start[0] === GZIP_MAGIC[0] && start[1] === GZIP_MAGIC[1];
+  const out = new Uint8Array(size);
+  let segment = 0; // the segment being filled
+  let filled = 0; // bytes of it so far
+  for await (let chunk of gzipped ? again.pipeThrough(new DecompressionStream("gzip")) : again) {
+    while (chunk.length) {
+      if (segment === segments.length) throw new Error("the snapshot is larger than the manifest says");
+      const [offset, length] = segments[segment];
+      const n = Math.min(length - filled, chunk.length);
+      out.set(chunk.subarray(0, n), offset + filled);
+      filled += n;
+      chunk = chunk.subarray(n);
+      if (filled === length) {
+        segment += 1;
+        filled = 0;
+      }
+    }
+  }
+  if (segment !== segments.length) throw new Error("the snapshot is shorter than the manifest says");
   return out;
 }

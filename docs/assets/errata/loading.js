@@ -11,6 +11,7 @@ const SIGNATURES = [
   [".wasm", [0x00, 0x61, 0x73, 0x6d], "WebAssembly"], // \0asm
   [".zip", [0x50, 0x4b], "a zip archive"], // PK
   [".whl", [0x50, 0x4b], "a wheel (zip archive)"],
+  [".gz", [0x1f, 0x8b], "a gzip file"],
 ];
 
 // Error texts from browsers and the runtime, by what they mean. The first that matches wins.
@@ -84,12 +85,15 @@ export function explainFailure(error) {
 const state = {
   failure: null, // the first problem found in a download, in plain words
   loaded: 0, // bytes of runtime files received so far
+  sent: 0, // of those, the ones that crossed the link as they are (no Content-Encoding): what timeLink counts
+  timers: [], // link measurements waiting for bytes (measureLink)
   expected: 0, // their declared sizes, where known
   unknown: false, // some file's size is not known (a compressed transfer)
   pending: new Map(), // names of the files still downloading
   optional: new Set(), // URLs whose failure the caller handles (the snapshot): never a start failure
   prefetched: new Map(), // URL -> the response promise of a download started before the runtime asked
-  timers: [], // link measurements waiting for bytes (measureLink)
+  compiling: new Set(), // wasm URLs compileAhead started on
+  gzipped: new Set(), // URLs the site also ships as URL.gz (manifest "gzipped"): see gzippedCopy
   realFetch: null, // the browser's fetch, before watchRuntimeFiles wrapped it
   post: () => {},
   lastPost: 0,
@@ -133,6 +137,9 @@ async function watchBody(url, response) {
   const problem = (message) => problemWith(url, message);
   const length = Number(response.headers.get("content-length"));
   const encoded = Boolean(response.headers.get("content-encoding"));
+  // A .gz sent with Content-Encoding (Apache's AddEncoding) arrives decoded: its first bytes
+  // are those of the file named without .gz.
+  const looksLike = encoded ? withoutGz(url) : url;
   if (length > 0 && !encoded) state.expected += length;
   else state.unknown = true;
   let head = new Uint8Array(0);
@@ -143,7 +150,7 @@ async function watchBody(url, response) {
       if (done) break;
       if (head.length < 8) {
         head = new Uint8Array([...head, ...value.slice(0, 8 - head.length)]);
-        const wrong = describeStart(url, head);
+        const wrong = describeStart(looksLike, head);
         if (wrong) {
           problem(wrong);
           reader.cancel().catch(() => {});
@@ -151,7 +158,10 @@ async function watchBody(url, response) {
         }
       }
       state.loaded += value.byteLength;
-      timeLink();
+      if (!encoded) {
+        state.sent += value.byteLength;
+        timeLink();
+      }
       report("Downloading the Python runtime");
     }
   } catch (error) {
@@ -183,8 +193,7 @@ function checkWasmAllowed() {
 export function watchRuntimeFiles(post) {
   state.post = post;
   checkWasmAllowed();
-  const realFetch = self.fetch.bind(self);
-  state.realFetch = realFetch;
+  state.realFetch = self.fetch.bind(self);
   self.fetch = async (input, init) => {
     const url = input instanceof Request ? input.url : String(input);
     const early = state.prefetched.get(url);
@@ -192,26 +201,123 @@ export function watchRuntimeFiles(post) {
       state.prefetched.delete(url); // the runtime asks once; the download is already under way
       return early;
     }
-    const name = fileName(url);
-    const problem = (message) => problemWith(url, message);
-    state.pending.set(name, true); // a download waiting for its first byte is pending too
-    report("Downloading the Python runtime", true);
-    let response;
-    try {
-      response = await realFetch(input, init);
-    } catch (error) {
-      finished(name);
-      throw problem(`${name} could not be downloaded (the connection failed or something on the way blocked it)`);
-    }
-    const wrong = describeResponse(url, response);
-    if (wrong || !response.body) {
-      finished(name);
-      if (wrong) throw problem(wrong);
-      return response;
-    }
-    watchBody(url, response);
-    return response;
+    return download(input, init);
   };
+}
+
+// One watched download: counted, checked, and replaced by its gzip copy where that pays.
+async function download(input, init) {
+  const url = input instanceof Request ? input.url : String(input);
+  const name = fileName(url);
+  const problem = (message) => problemWith(url, message);
+  state.pending.set(name, true); // a download waiting for its first byte is pending too
+  report("Downloading the Python runtime", true);
+  let response;
+  try {
+    response = await state.realFetch(input, init);
+  } catch (error) {
+    finished(name);
+    throw problem(`${name} could not be downloaded (the connection failed or something on the way blocked it)`);
+  }
+  const wrong = describeResponse(url, response);
+  if (wrong || !response.body) {
+    finished(name);
+    if (wrong) throw problem(wrong);
+    return response;
+  }
+  if (sentUncompressed(url, response)) {
+    response.body.cancel().catch(() => {});
+    state.pending.set(fileName(copyOf(url)), true);
+    finished(name);
+    return gzippedCopy(url, () => download(input, init));
+  }
+  watchBody(url, response);
+  return response;
+}
+
+// A host that does not compress (a plain static server, a bucket) sends the wasm as its
+// 9.6 MB; its gzip copy is 3.5 MB. The file itself is asked for first: a host that
+// compresses (GitHub Pages) answers it with Content-Encoding, and the browser's own
+// decoding keeps the response cacheable as compiled wasm. Otherwise the .gz copy is
+// fetched and decoded here, at the cost of one round trip.
+// The copy's address: the file's with .gz after its name (a ?query stays), and back.
+function copyOf(url) {
+  const copy = new URL(url, self.location.href);
+  copy.pathname += ".gz";
+  return copy.href;
+}
+
+function withoutGz(url) {
+  const file = new URL(url, self.location.href);
+  file.pathname = file.pathname.replace(/\.gz$/, "");
+  return file.href;
+}
+
+// Which files have a copy, by address without the ?query (the rules' carries a cache stamp).
+function withoutQuery(url) {
+  const plain = new URL(url, self.location.href);
+  plain.search = "";
+  return plain.href;
+}
+
+const sentUncompressed = (url, response) =>
+  state.gzipped.has(withoutQuery(url)) && !response.headers.get("content-encoding") && typeof DecompressionStream === "function";
+
+/** The site's gzip copy of `url` as if the host had decoded it; `plain()` asks for the file
+ * itself again when the copy is missing or is not gzip. */
+async function gzippedCopy(url, plain) {
+  const copyURL = copyOf(url);
+  state.gzipped.delete(withoutQuery(url)); // asked once: the fallback below gets the file itself
+  let copy = null;
+  try {
+    copy = await state.realFetch(copyURL);
+  } catch {
+    copy = null;
+  }
+  if (!copy || !copy.ok || !copy.body || describeResponse(copyURL, copy)) {
+    finished(fileName(copyURL));
+    if (copy && copy.body) copy.body.cancel().catch(() => {});
+    return plain();
+  }
+  return asIfDecoded(url, copy);
+}
+
+// What a response of the file would have been: its type, and the copy's bytes gunzipped.
+const TYPES = [[".wasm", "application/wasm"], [".json", "application/json"], [".zip", "application/zip"]];
+
+function asIfDecoded(url, copy) {
+  const copyURL = copyOf(url);
+  // A host may send the .gz itself with Content-Encoding (Apache's AddEncoding): the browser
+  // has decoded it already, and its bytes are the file's own.
+  const decodedByHost = Boolean(copy.headers.get("content-encoding"));
+  watchBody(copyURL, copy);
+  const path = new URL(url, self.location.href).pathname;
+  const type = (TYPES.find(([end]) => path.endsWith(end)) || [null, "application/octet-stream"])[1];
+  return new Response(decodedByHost ? copy.body : decoded(url, copy.body),
+    { status: 200, statusText: "OK", headers: { "content-type": type } });
+}
+
+// The copy's body, gunzipped; a damaged copy fails the start with the file's name (the
+// runtime itself would only warn and wait).
+function decoded(url, body) {
+  const reader = body.pipeThrough(new DecompressionStream("gzip")).getReader();
+  return new ReadableStream({
+    async pull(controller) {
+      try {
+        const { done, value } = await reader.read();
+        if (done) controller.close();
+        else controller.enqueue(value);
+      } catch (error) {
+        controller.error(problemWith(url, `${fileName(url)}.gz arrived damaged (${error.message || error})`));
+      }
+    },
+    cancel: (reason) => reader.cancel(reason),
+  });
+}
+
+/** The files the site also ships gzipped (manifest "gzipped", URLs): see gzippedCopy. */
+export function useGzippedCopies(urls) {
+  for (const url of urls) state.gzipped.add(withoutQuery(url));
 }
 
 /** Start downloading files the runtime will ask for; its own fetch of them then gets these. */
@@ -225,20 +331,27 @@ export function prefetch(urls) {
   }
 }
 
-// The link's speed, from the bytes of runtime files received: the first byte after the
-// call starts the clock (so latency does not count), and the measurement ends once
-// `enough` bytes have arrived or `within` milliseconds have passed.
-function timeLink() {
-  const now = performance.now();
-  for (const timer of state.timers.slice()) {
-    if (timer.firstAt === null) {
-      timer.firstAt = now;
-      timer.from = state.loaded;
-    } else if (state.loaded - timer.from >= timer.enough) {
-      timer.finish();
-    }
-  }
+/** Compile the runtime's wasm as it downloads, before the runtime asks: Pyodide starts
+ * compiling only once its script has loaded and run, and on a fast link that compile was the
+ * last thing the answer waited for. Its own WebAssembly.instantiateStreaming calls on this
+ * response or this URL (a second boot after a failed snapshot) get the module compiled
+ * here; any other call goes through as it was. */
+export function compileAhead(url) {
+  const href = String(url);
+  const response = state.prefetched.get(href);
+  if (!response || state.compiling.has(href) || typeof WebAssembly.compileStreaming !== "function") return;
+  const compiled = WebAssembly.compileStreaming(response);
+  compiled.catch(() => {}); // the runtime's own call reports it
+  state.compiling.add(href);
+  const instantiateStreaming = WebAssembly.instantiateStreaming;
+  WebAssembly.instantiateStreaming = async (source, imports) => {
+    const given = await source;
+    if (given !== (await response) && given.url !== href) return instantiateStreaming.call(WebAssembly, given, imports);
+    const module = await compiled;
+    return { module, instance: await WebAssembly.instantiate(module, imports) };
+  };
 }
+
 
 /** The response for `url` from the browser's HTTP cache, or null; nothing is downloaded.
  * A visit after one that took another boot would otherwise time its cached files, not the
@@ -260,7 +373,7 @@ export async function cachedResponse(url, { within = 1000 } = {}) {
 
 /** Hand the runtime a cached response when it asks for `url`, checked and counted like a
  * download; false (and nothing adopted) when its headers already show it is not the file. */
-export function adopt(url, response) {
+function adopt(url, response) {
   const href = String(url);
   if (describeResponse(href, response) || !response.body) return false; // the runtime's own fetch names it
   state.pending.set(fileName(href), true);
@@ -269,15 +382,62 @@ export function adopt(url, response) {
   return true;
 }
 
-/** Bytes per second over the next downloads (0 when nothing arrived in time). */
-export function measureLink({ enough, within }) {
+/** Adopt `url` from the HTTP cache, or its gzip copy there (left by an earlier visit to a
+ * host that does not compress); true when either was found and adopted. */
+export async function adoptCached(url) {
+  const href = String(url);
+  const own = await cachedResponse(href);
+  if (own) return adopt(href, own);
+  if (!state.gzipped.has(withoutQuery(href))) return false;
+  const copyURL = copyOf(href);
+  const copy = await cachedResponse(copyURL);
+  if (!copy || !copy.body || describeResponse(copyURL, copy)) return false;
+  state.gzipped.delete(withoutQuery(href));
+  state.pending.set(fileName(copyURL), true);
+  state.prefetched.set(href, Promise.resolve(asIfDecoded(href, copy)));
+  return true;
+}
+
+// The link's speed, from the bytes of runtime files that crossed it as they are (a body the
+// host compressed arrives decoded, which would make the link look faster): the first byte
+// after the call starts the clock (so latency does not count), and the measurement ends
+// once `enough` bytes have arrived or `within` milliseconds have passed.
+function timeLink() {
+  const now = performance.now();
+  for (const timer of state.timers.slice()) {
+    if (timer.firstAt === null) {
+      timer.firstAt = now;
+      timer.from = state.sent;
+    } else if (state.sent - timer.from >= timer.enough) {
+      timer.finish();
+    }
+  }
+}
+
+// The browser's own timing of one finished download (Resource Timing: its bytes as sent,
+// over its first to last byte), in bytes/s, or 0 while it is not finished.
+function timedByTheBrowser(url) {
+  const href = new URL(url, self.location.href).href;
+  const entry = performance.getEntriesByName(href).find((e) => e.responseEnd > 0);
+  if (!entry) return 0;
+  const seconds = (entry.responseEnd - entry.responseStart) / 1000;
+  const bytes = entry.encodedBodySize || entry.transferSize;
+  return seconds > 0 ? bytes / seconds : bytes > 0 ? Infinity : 0;
+}
+
+/** Bytes per second over the next downloads (0 when nothing arrived in time). The count
+ * runs on this worker's thread, which a compile can hold up, so arrivals look later than
+ * they were: when `file` has finished by then, the browser's timing of it counts as well
+ * (the higher of the two; alone it would undercount, sharing the link with the others). */
+export function measureLink({ enough, within, file }) {
   return new Promise((resolve) => {
-    const timer = { firstAt: null, from: state.loaded, enough };
+    const timer = { firstAt: null, from: state.sent, enough };
     timer.finish = () => {
       clearTimeout(timer.deadline);
       state.timers = state.timers.filter((t) => t !== timer);
       const seconds = timer.firstAt === null ? 0 : (performance.now() - timer.firstAt) / 1000;
-      resolve(seconds > 0 ? (state.loaded - timer.from) / seconds : timer.firstAt === null ? 0 : Infinity);
+      const counted = seconds > 0 ? (state.sent - timer.from) / seconds : timer.firstAt === null ? 0 : Infinity;
+      resolve(Math.max(counted, file ? timedByTheBrowser(file) : 0));
     };
     timer.deadline = setTimeout(timer.finish, within);
     state.timers.push(timer);
@@ -288,34 +448,39 @@ export function measureLink({ enough, within }) {
 // watchdog (10 s without progress, runtime.js) would call the whole start failed.
 const OPTIONAL_STALL_MS = 4000;
 
-/** The bytes of a file the caller can do without: counted like the others, but a 404, a
- * refused, broken, replaced or stalled download only rejects this promise (the page is not
- * told the start failed), so the caller can go on without it. */
-export async function fetchOptional(url, { stallMs = OPTIONAL_STALL_MS } = {}) {
+/** The body of a file the caller can do without, as a stream: counted like the others, but
+ * a 404, a refused, broken, replaced or stalled download only errors this stream (the page is
+ * not told the start failed), so the caller can go on without it. */
+export function fetchOptional(url, { stallMs = OPTIONAL_STALL_MS } = {}) {
   const href = String(url);
   state.optional.add(href);
   const controller = new AbortController(); // aborting fails the fetch and any read of its body
   let timer = null;
-  const wait = () => {
-    clearTimeout(timer);
+  // Only waiting for the network counts: a reader that starts late (the snapshot is asked for
+  // before the boot reads it) is not a stall.
+  const waiting = (step) => {
     timer = setTimeout(() => controller.abort(new Error(`${fileName(href)} sent nothing for ${stallMs / 1000} s`)), stallMs);
+    return step.finally(() => clearTimeout(timer));
   };
-  wait();
-  try {
-    const reader = (await self.fetch(href, { signal: controller.signal })).body.getReader();
-    const chunks = [];
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      chunks.push(value);
-      wait();
-    }
-    return await new Blob(chunks).arrayBuffer();
-  } catch (error) {
-    throw controller.signal.aborted ? controller.signal.reason : error; // say it stalled, not that it failed
-  } finally {
-    clearTimeout(timer);
-  }
+  const response = waiting(self.fetch(href, { signal: controller.signal }));
+  response.catch(() => {}); // reported when the stream is read
+  let reader = null;
+  return new ReadableStream({
+    async pull(out) {
+      try {
+        if (!reader) reader = (await response).body.getReader();
+        const { done, value } = await waiting(reader.read());
+        if (done) out.close();
+        else out.enqueue(value);
+      } catch (error) {
+        out.error(controller.signal.aborted ? controller.signal.reason : error); // say it stalled, not that it failed
+      }
+    },
+    cancel(reason) {
+      clearTimeout(timer);
+      controller.abort(reason);
+    },
+  });
 }
 
 export { megabytes };

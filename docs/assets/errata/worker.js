@@ -2,7 +2,7 @@
 // It speaks protocol.js; it starts booting as soon as it is created.
 // The runtime, the engine wheel and the rules all come from this site's own origin.
 import * as protocol from "./protocol.js";
-import { adopt, cachedResponse, downloadFailure, explainFailure, fetchOptional, measureLink, prefetch, snapshot, watchRuntimeFiles } from "./loading.js";
+import { adoptCached, cachedResponse, compileAhead, downloadFailure, explainFailure, fetchOptional, measureLink, prefetch, snapshot, useGzippedCopies, watchRuntimeFiles } from "./loading.js";
 import { chooseBoot, snapshotBytes, snapshotPays } from "./boot.js";
 
 // Before anything is fetched: count the runtime's bytes and name a file that fails.
@@ -28,10 +28,11 @@ function manifest() {
 }
 
 // Two ways to boot, both compiled for Pyodide at build time: see boot.js.
-async function bootRuntime(loadPyodide, files, how, cachedSnapshot = null) {
+async function bootRuntime(loadPyodide, createPyodideModule, files, how, cachedSnapshot = null) {
   const pyodideBase = new URL("pyodide/", runtimeURL);
   const options = {
     indexURL: pyodideBase.href,
+    createPyodideModule, // its script, loaded already (see boot())
     stdLibURL: new URL(files.stdlib, runtimeURL).href,
     _sysExecutable: "/usr/bin/python3", // what the snapshot was made with
     stdout: () => {}, stderr: () => {},
@@ -39,8 +40,8 @@ async function bootRuntime(loadPyodide, files, how, cachedSnapshot = null) {
   // The snapshot is optional: a missing, broken or stalled one falls back to the bytecode
   // boot (see boot()), so its download problems are not a start failure.
   if (how === "snapshot") {
-    const body = cachedSnapshot ? cachedSnapshot.arrayBuffer() : fetchOptional(new URL(files.snapshot.file, runtimeURL));
-    options._loadSnapshot = body.then((bytes) => snapshotBytes(bytes, files.snapshot.bytes));
+    const body = cachedSnapshot ? cachedSnapshot.body : fetchOptional(new URL(files.snapshot.file, runtimeURL));
+    options._loadSnapshot = snapshotBytes(body, files.snapshot.bytes, files.snapshot.segments);
   }
   return loadPyodide(options);
 }
@@ -48,36 +49,46 @@ async function bootRuntime(loadPyodide, files, how, cachedSnapshot = null) {
 async function boot() {
   postMessage(protocol.progress("Loading the Python runtime"));
   const pyodideBase = new URL("pyodide/", runtimeURL);
-  // Start everything at once; the runtime is the long pole.
+  // Start everything at once; the runtime is the long pole. Its 1.2 MB script is loaded
+  // here too, beside the manifest, rather than once loadPyodide asks for it.
+  const script = import(new URL("pyodide.asm.mjs", pyodideBase).href);
+  script.catch(() => {}); // reported when the boot awaits it
   const [{ loadPyodide }, files] = await Promise.all([import(new URL("pyodide.mjs", pyodideBase).href), manifest()]);
+  // Where the host does not compress, the gzip copies the build made (manifest "gzipped").
+  useGzippedCopies((files.gzipped || []).map((name) => new URL(name, runtimeURL)));
   const rules = () => fetchOk(new URL(`${files.rules}?v=${files.stamp}`, runtimeURL), "text");
+  // Both boots need the runtime's wasm and the stdlib.
+  const wasm = new URL("pyodide.asm.wasm", pyodideBase);
+  const stdlib = new URL(files.stdlib, runtimeURL);
   let how = chooseBoot(files, self.navigator, typeof DecompressionStream === "function");
   let link = null;
   let cachedSnapshot = null;
   if (how === "snapshot") {
     // What an earlier visit left in the HTTP cache decides first: timing cached files would
     // not time the link.
-    const wasm = new URL("pyodide.asm.wasm", pyodideBase);
-    const [snapshotHere, wasmHere] = await Promise.all([
-      cachedResponse(new URL(files.snapshot.file, runtimeURL)), cachedResponse(wasm)]);
-    const runtimeHere = Boolean(wasmHere) && adopt(wasm, wasmHere);
+    const [snapshotHere, runtimeHere] = await Promise.all([
+      cachedResponse(new URL(files.snapshot.file, runtimeURL)), adoptCached(wasm)]);
     if (snapshotHere) {
       cachedSnapshot = snapshotHere; // no download at all
       link = Infinity;
     } else if (runtimeHere) {
       how = "bytecode"; // the runtime is here and the snapshot is not: an earlier visit chose bytecode
     } else {
-      // Both boots need the runtime's wasm and the stdlib: start them, and time the link on them.
-      prefetch([wasm, new URL(files.stdlib, runtimeURL)]);
-      link = await measureLink({ enough: 1_000_000, within: 400 });
+      // Start them, and time the link on them.
+      prefetch([wasm, stdlib]);
+      compileAhead(wasm);
+      link = await measureLink({ enough: 1_000_000, within: 400, file: stdlib });
       if (!snapshotPays(files, link)) how = "bytecode";
     }
   }
+  prefetch([wasm, stdlib]); // what is not under way or adopted from the cache yet
+  compileAhead(wasm);
+  const createPyodideModule = (await script).default;
   let pyodide = null;
   let fallback = null;
   if (how === "snapshot") {
     try {
-      pyodide = await bootRuntime(loadPyodide, files, "snapshot", cachedSnapshot);
+      pyodide = await bootRuntime(loadPyodide, createPyodideModule, files, "snapshot", cachedSnapshot);
       engine = pyodide.pyimport("errata_engine.web"); // imported, rules loaded: nothing left to do
     } catch (error) {
       // Missing, corrupt, refused or from another build ("Snapshot build id mismatch").
@@ -91,7 +102,7 @@ async function boot() {
   if (how === "bytecode") {
     const enginePyc = fetchOk(new URL(files.engine_pyc, runtimeURL));
     const bundle = rules();
-    pyodide = await bootRuntime(loadPyodide, files, "bytecode");
+    pyodide = await bootRuntime(loadPyodide, createPyodideModule, files, "bytecode");
     booted = performance.now();
     postMessage(protocol.progress("Loading the rules"));
     pyodide.unpackArchive(await enginePyc, "zip");
