@@ -235,11 +235,6 @@ async function download(input, init) {
   return response;
 }
 
-// A host that does not compress (a plain static server, a bucket) sends the wasm as its
-// 9.6 MB; its gzip copy is 3.5 MB. The file itself is asked for first: a host that
-// compresses (GitHub Pages) answers it with Content-Encoding, and the browser's own
-// decoding keeps the response cacheable as compiled wasm. Otherwise the .gz copy is
-// fetched and decoded here, at the cost of one round trip.
 // The copy's address: the file's with .gz after its name (a ?query stays), and back.
 function copyOf(url) {
   const copy = new URL(url, self.location.href);
@@ -260,6 +255,11 @@ function withoutQuery(url) {
   return plain.href;
 }
 
+// A host that does not compress (a plain static server, a bucket) sends the wasm as its
+// 9.6 MB; its gzip copy is 3.5 MB. The file itself is asked for first: a host that
+// compresses (GitHub Pages) answers it with Content-Encoding, and the browser's own
+// decoding keeps the response cacheable as compiled wasm. Otherwise the .gz copy is
+// fetched and decoded here, at the cost of one round trip.
 const sentUncompressed = (url, response) =>
   state.gzipped.has(withoutQuery(url)) && !response.headers.get("content-encoding") && typeof DecompressionStream === "function";
 
