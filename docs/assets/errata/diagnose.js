@@ -37,7 +37,10 @@ function skipToBox(box) {
   if (!skip || !box.root.closest(".errata-diagnose-inline") || skip.querySelector("[data-errata-skip]")) return;
   const link = el("a", { class: "md-skip", href: "#paste-your-error", "data-errata-skip": "" }, "Skip to the paste box");
   link.addEventListener("click", (event) => {
+    // Not a page change: Material's instant navigation, which listens further up, would
+    // sometimes fetch this page again for the fragment and swap its content under the box.
     event.preventDefault();
+    event.stopPropagation();
     box.input.focus();
     box.input.scrollIntoView({ block: "center" });
   });
