@@ -328,15 +328,10 @@ def test_a_site_built_for_its_address_navigates_instantly_there(chromium, tmp_pa
 WASM = "runtime/pyodide/pyodide.asm.wasm"
 
 
-def downloads(page) -> dict[str, int]:
-    """File name -> bytes received, for every download that finished (cache questions that
-    fail, and downloads the worker cancelled, do not finish)."""
-    return page.context.finished
-
-
 @pytest.fixture
 def counted(chromium):
-    """A context that counts the bytes of each finished download."""
+    """A context whose `finished` maps file name -> bytes received, for every download that
+    finished (cache questions that fail, and downloads the worker cancelled, do not finish)."""
     context = chromium.new_context()
     context.finished = {}
 
@@ -374,7 +369,7 @@ def test_a_host_that_does_not_compress_gets_the_gzip_copy_of_the_wasm(counted, s
     the wasm, sees no Content-Encoding, and downloads its 3.5 MB copy instead of 9.6 MB."""
     page = counted.new_page()
     boot_on(page, site.base)
-    got = downloads(page)
+    got = page.context.finished
     copy = (site.root / (WASM + ".gz")).stat().st_size
     assert got["pyodide.asm.wasm.gz"] == copy < (site.root / WASM).stat().st_size / 2
     assert "pyodide.asm.wasm" not in got  # asked for, then cancelled at its headers
@@ -389,7 +384,7 @@ def test_the_bytecode_boot_takes_the_gzip_copy_of_the_rules(counted, site):
     counted.route("**/runtime/manifest.json", without_snapshot)
     page = counted.new_page()
     assert boot_on(page, site.base)["boot"] == "bytecode"
-    got = downloads(page)
+    got = page.context.finished
     assert got["rules.json.gz"] == (site.root / "runtime" / "rules.json.gz").stat().st_size
     assert "rules.json" not in got and "pyodide.asm.wasm" not in got
 
@@ -402,7 +397,7 @@ def test_a_host_that_compresses_gets_the_files_themselves(counted, site):
     try:
         page = counted.new_page()
         boot_on(page, base)
-        got = downloads(page)
+        got = page.context.finished
         assert got["pyodide.asm.wasm"] > 0 and got["pyodide-lock.json"] > 0
         assert not [name for name in got if name.endswith((".wasm.gz", ".json.gz"))], got
     finally:
@@ -419,7 +414,7 @@ def test_a_host_that_decodes_the_gz_files_itself_still_boots(counted, site):
         page = counted.new_page()
         timings = boot_on(page, base)
         assert timings["boot"] == "snapshot" and timings["fallback"] is None, json.dumps(timings)
-        assert "pyodide.asm.wasm.gz" in downloads(page)
+        assert "pyodide.asm.wasm.gz" in page.context.finished
     finally:
         server.shutdown()
 
@@ -432,7 +427,7 @@ def test_a_missing_copy_falls_back_to_the_file_itself(counted, site_copy):
     try:
         page = counted.new_page()
         boot_on(page, base)
-        assert downloads(page)["pyodide.asm.wasm"] == (site_copy / WASM).stat().st_size
+        assert page.context.finished["pyodide.asm.wasm"] == (site_copy / WASM).stat().st_size
     finally:
         server.shutdown()
 

@@ -283,7 +283,7 @@ async function gzippedCopy(url, plain) {
 }
 
 // What a response of the file would have been: its type, and the copy's bytes gunzipped.
-const TYPES = [[".wasm", "application/wasm"], [".json", "application/json"], [".zip", "application/zip"]];
+const TYPES = [[".wasm", "application/wasm"], [".json", "application/json"]]; // what GZIPPED holds
 
 function asIfDecoded(url, copy) {
   const copyURL = copyOf(url);

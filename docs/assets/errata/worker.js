@@ -73,16 +73,15 @@ async function boot() {
       link = Infinity;
     } else if (runtimeHere) {
       how = "bytecode"; // the runtime is here and the snapshot is not: an earlier visit chose bytecode
-    } else {
-      // Start them, and time the link on them.
-      prefetch([wasm, stdlib]);
-      compileAhead(wasm);
-      link = await measureLink({ enough: 1_000_000, within: 400, file: stdlib });
-      if (!snapshotPays(files, link)) how = "bytecode";
     }
   }
-  prefetch([wasm, stdlib]); // what is not under way or adopted from the cache yet
+  prefetch([wasm, stdlib]); // what the cache did not give (adoptCached) starts downloading
   compileAhead(wasm);
+  if (how === "snapshot" && link === null) {
+    // Nothing cached: time the link on those two downloads.
+    link = await measureLink({ enough: 1_000_000, within: 400, file: stdlib });
+    if (!snapshotPays(files, link)) how = "bytecode";
+  }
   const createPyodideModule = (await script).default;
   let pyodide = null;
   let fallback = null;
